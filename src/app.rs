@@ -1,0 +1,166 @@
+//! The commands as a user sees them, on plain configuration values (the CLI's flags are
+//! turned into these by the binary, so nothing here knows about clap).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::index;
+use crate::indexer::{self, IndexConfig, Summary};
+use crate::output::{write_answer, Answer, Format};
+use crate::search::{search, Matching};
+
+/// The documents and index folder used when none are named.
+pub const DEFAULT_DOCUMENTS: &str = "seeds";
+pub const DEFAULT_INDEX: &str = "index";
+
+/// Where queries come from.
+#[derive(Debug, Clone)]
+pub enum Queries {
+    /// One query from the command line.
+    Single(String),
+    /// One query per line of a file (`-` for standard input).
+    Batch(PathBuf),
+}
+
+/// What `fundstelle search` is asked to do.
+#[derive(Debug, Clone)]
+pub struct SearchConfig {
+    pub queries: Queries,
+    pub index_dir: PathBuf,
+    /// With the default index, `search` keeps it in step with these documents first
+    /// (building it on first use).
+    pub auto_index: Option<PathBuf>,
+    pub limit: usize,
+    pub format: Format,
+    pub matching: Matching,
+}
+
+/// How a command ended, as grep reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// At least one hit (exit 0).
+    Found,
+    /// No hit (exit 1).
+    NothingFound,
+    /// Some query failed, reported on stdout/stderr already (exit 2).
+    Failed,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Found => 0,
+            Outcome::NothingFound => 1,
+            Outcome::Failed => 2,
+        }
+    }
+}
+
+/// `fundstelle index`: build or update, then report on stderr.
+pub fn run_index(config: &IndexConfig) -> Result<Summary> {
+    let summary = indexer::run(config)?;
+    eprintln!("fundstelle: {}: {summary}", config.index_dir.display());
+    Ok(summary)
+}
+
+/// Brings the default index up to date with its documents, saying on stderr what it did.
+fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
+    let first_use = !index::exists(index_dir);
+    if !documents.exists() {
+        // Nothing to build from: searching an existing index still works.
+        return Ok(());
+    }
+    if first_use {
+        eprintln!(
+            "fundstelle: building {} from {} (first use)",
+            index_dir.display(),
+            documents.display()
+        );
+    }
+    let config = IndexConfig {
+        paths: vec![documents.to_owned()],
+        index_dir: index_dir.to_owned(),
+    };
+    let summary = indexer::run(&config)?;
+    if summary.touched() {
+        eprintln!("fundstelle: updated {}: {summary}", index_dir.display());
+    }
+    Ok(())
+}
+
+/// `fundstelle search`: answer every query, print in the chosen format.
+pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
+    if let Some(documents) = &config.auto_index {
+        refresh_default_index(documents, &config.index_dir)?;
+    }
+    let index = index::open(&config.index_dir)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut found = false;
+    let mut failed = false;
+    let mut answer = |query: &str, batch: bool| -> Result<()> {
+        let result =
+            search(&index, query, config.limit, config.matching).map_err(|e| e.to_string());
+        match &result {
+            Ok(hits) => found |= !hits.is_empty(),
+            Err(message) => {
+                failed = true;
+                if !batch {
+                    // A single query's error is the command's error: one line on stderr.
+                    anyhow::bail!("{message}");
+                }
+                eprintln!("fundstelle: error: query {query:?}: {message}");
+            }
+        }
+        write_answer(&mut out, config.format, &Answer { query, result }, batch)
+            .map_err(anyhow::Error::from)
+    };
+    match &config.queries {
+        Queries::Single(query) => answer(query, false)?,
+        Queries::Batch(source) => {
+            let reader: Box<dyn BufRead> = if source.as_os_str() == "-" {
+                Box::new(BufReader::new(io::stdin()))
+            } else {
+                Box::new(BufReader::new(File::open(source).with_context(|| {
+                    format!("cannot open query file {}", source.display())
+                })?))
+            };
+            for_each_line(reader, |line| {
+                // Blank lines separate nothing and ask nothing: skipped.
+                if line.trim().is_empty() {
+                    return Ok(());
+                }
+                answer(line, true)
+            })?;
+        }
+    }
+    out.flush()?;
+    Ok(if failed {
+        Outcome::Failed
+    } else if found {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
+}
+
+/// Calls `f` for each line (without its line ending); bytes that are not UTF-8 become U+FFFD
+/// rather than failing the whole batch.
+fn for_each_line(mut reader: impl BufRead, mut f: impl FnMut(&str) -> Result<()>) -> Result<()> {
+    let mut buffer = Vec::new();
+    loop {
+        buffer.clear();
+        if reader
+            .read_until(b'\n', &mut buffer)
+            .context("cannot read queries")?
+            == 0
+        {
+            return Ok(());
+        }
+        let line = String::from_utf8_lossy(&buffer);
+        f(line.trim_end_matches(['\n', '\r']))?;
+    }
+}

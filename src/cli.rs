@@ -1,0 +1,125 @@
+//! Every command-line flag, in one place. Parsed by clap, then turned into the library's
+//! plain configuration values.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fundstelle::app::{Queries, SearchConfig, DEFAULT_DOCUMENTS, DEFAULT_INDEX};
+use fundstelle::indexer::IndexConfig;
+use fundstelle::output::Format;
+use fundstelle::search::Matching;
+
+/// Find the passage: search German documents by keyword and phrase.
+#[derive(Debug, Parser)]
+#[command(name = "fundstelle", version, about, long_about = None)]
+pub struct Opts {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update an index from text files (.txt, .md) and folders.
+    Index(IndexOpts),
+    /// Search an index and print ranked passages.
+    Search(SearchOpts),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexOpts {
+    /// Files or folders to index (folders recursively) [default: seeds]
+    pub paths: Vec<PathBuf>,
+    /// Index folder
+    #[arg(long, default_value = DEFAULT_INDEX)]
+    pub index: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchOpts {
+    /// The query: words, "a phrase", "a phrase"~N, +must, -not, AND/OR/NOT, prefix*
+    #[arg(
+        required_unless_present = "batch",
+        conflicts_with = "batch",
+        allow_hyphen_values = true
+    )]
+    pub query: Vec<String>,
+    /// Index folder [default: index, kept up to date with seeds/]
+    #[arg(long)]
+    pub index: Option<PathBuf>,
+    /// Most passages to show per query
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub limit: u64,
+    /// Print JSON Lines: one object per query
+    #[arg(long)]
+    pub json: bool,
+    /// Read one query per line from FILE ('-' for standard input)
+    #[arg(long, value_name = "FILE")]
+    pub batch: Option<PathBuf>,
+    /// Match exact word forms only (no stemming, no umlaut folding)
+    #[arg(long)]
+    pub exact: bool,
+    /// When to colour the output (auto: only on a terminal and without NO_COLOR)
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+impl IndexOpts {
+    pub fn into_config(self) -> IndexConfig {
+        let paths = if self.paths.is_empty() {
+            vec![PathBuf::from(DEFAULT_DOCUMENTS)]
+        } else {
+            self.paths
+        };
+        IndexConfig {
+            paths,
+            index_dir: self.index,
+        }
+    }
+}
+
+impl SearchOpts {
+    pub fn into_config(self) -> SearchConfig {
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        let (index_dir, auto_index) = match self.index {
+            Some(dir) => (dir, None),
+            None => (
+                PathBuf::from(DEFAULT_INDEX),
+                Some(PathBuf::from(DEFAULT_DOCUMENTS)),
+            ),
+        };
+        SearchConfig {
+            queries: match self.batch {
+                Some(file) => Queries::Batch(file),
+                None => Queries::Single(self.query.join(" ")),
+            },
+            index_dir,
+            auto_index,
+            limit: self.limit as usize,
+            format: if self.json {
+                Format::Json
+            } else {
+                Format::Human { color }
+            },
+            matching: if self.exact {
+                Matching::Exact
+            } else {
+                Matching::Stemmed
+            },
+        }
+    }
+}

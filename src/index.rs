@@ -1,0 +1,203 @@
+//! The on-disk index: its schema, and opening it safely.
+//!
+//! One tantivy document per passage. The text is indexed twice: stemmed (`text`, the main
+//! field, stored for display) and as exact forms (`exact`, not stored), so that exact
+//! lookups are possible and an exact-form match can rank above a stem-only match.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+
+use crate::analysis::{self, ANALYZER_VERSION, EXACT_ANALYZER, STEM_ANALYZER};
+
+/// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
+/// commit so that an index from another version is refused instead of giving wrong results.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The fields of a passage document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Source path as given when indexing (raw term: used to replace a file's passages).
+    pub path: Field,
+    pub ordinal: Field,
+    pub line_start: Field,
+    pub line_end: Field,
+    /// The document's title, stemmed and stored; searched with a boost.
+    pub title: Field,
+    /// The passage text, stemmed, with positions for phrases; stored for display.
+    pub text: Field,
+    /// The passage text as exact (lowercased) forms, with positions; not stored.
+    pub exact: Field,
+}
+
+impl Fields {
+    fn from_schema(schema: &Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .with_context(|| format!("index has no field {name:?}"))
+        };
+        Ok(Fields {
+            path: get("path")?,
+            ordinal: get("ordinal")?,
+            line_start: get("line_start")?,
+            line_end: get("line_end")?,
+            title: get("title")?,
+            text: get("text")?,
+            exact: get("exact")?,
+        })
+    }
+}
+
+fn analyzed(analyzer: &str) -> TextFieldIndexing {
+    TextFieldIndexing::default()
+        .set_tokenizer(analyzer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+}
+
+/// The schema of a fundstelle index.
+pub fn schema() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field("path", STRING | STORED);
+    builder.add_u64_field("ordinal", STORED);
+    builder.add_u64_field("line_start", STORED);
+    builder.add_u64_field("line_end", STORED);
+    builder.add_text_field(
+        "title",
+        TextOptions::default()
+            .set_indexing_options(analyzed(STEM_ANALYZER))
+            .set_stored(),
+    );
+    builder.add_text_field(
+        "text",
+        TextOptions::default()
+            .set_indexing_options(analyzed(STEM_ANALYZER))
+            .set_stored(),
+    );
+    builder.add_text_field(
+        "exact",
+        TextOptions::default().set_indexing_options(analyzed(EXACT_ANALYZER)),
+    );
+    builder.build()
+}
+
+/// What every commit records about the code that wrote it (tantivy's commit payload, written
+/// atomically with the commit itself).
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Stamp {
+    pub schema: u32,
+    pub analyzer: u32,
+}
+
+impl Stamp {
+    pub fn current() -> Stamp {
+        Stamp {
+            schema: SCHEMA_VERSION,
+            analyzer: ANALYZER_VERSION,
+        }
+    }
+
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).expect("a stamp always serializes")
+    }
+}
+
+/// Whether `dir` holds a tantivy index (a committed `meta.json`).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+/// An index opened for searching: a point-in-time view that a concurrent `index` run
+/// cannot change under our feet.
+pub struct OpenIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub searcher: Searcher,
+    pub dir: PathBuf,
+}
+
+/// Opens the index in `dir`, checking that it was written by this version of fundstelle.
+pub fn open(dir: &Path) -> Result<OpenIndex> {
+    if !exists(dir) {
+        if dir.exists() {
+            bail!(
+                "no index in {} (build one with `fundstelle index PATH --index {}`)",
+                dir.display(),
+                dir.display()
+            );
+        }
+        bail!(
+            "index folder {} does not exist (build it with `fundstelle index PATH --index {}`)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let index = open_checked(dir)?;
+    let fields = Fields::from_schema(&index.schema())?;
+    let reader: IndexReader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .with_context(|| format!("cannot read index {}", dir.display()))?;
+    Ok(OpenIndex {
+        searcher: reader.searcher(),
+        index,
+        fields,
+        dir: dir.to_owned(),
+    })
+}
+
+/// Opens the tantivy index in `dir`, registers the analyzers and refuses an index whose
+/// schema or analyzer differs from this build's.
+pub fn open_checked(dir: &Path) -> Result<Index> {
+    let index = Index::open_in_dir(dir).with_context(|| {
+        format!(
+            "cannot open index {} (rebuild it with `fundstelle index`)",
+            dir.display()
+        )
+    })?;
+    let metas = index
+        .load_metas()
+        .with_context(|| format!("cannot read index {}", dir.display()))?;
+    let stamp: Option<Stamp> = metas
+        .payload
+        .as_deref()
+        .and_then(|payload| serde_json::from_str(payload).ok());
+    if stamp != Some(Stamp::current()) {
+        bail!(
+            "index {} was built by another version of fundstelle; rebuild it with `fundstelle index PATH --index {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    if index.schema() != schema() {
+        bail!(
+            "index {} has another schema; rebuild it with `fundstelle index PATH --index {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    analysis::register(&index);
+    Ok(index)
+}
+
+/// Opens the index in `dir` for writing, creating it (and the folder) if needed.
+pub fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
+    let index = if exists(dir) {
+        open_checked(dir)?
+    } else {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create index folder {}", dir.display()))?;
+        let index = Index::create_in_dir(dir, schema())
+            .with_context(|| format!("cannot create index in {}", dir.display()))?;
+        analysis::register(&index);
+        index
+    };
+    let fields = Fields::from_schema(&index.schema())?;
+    Ok((index, fields))
+}

@@ -1,0 +1,401 @@
+//! Building and updating an index from files: find documents, decide what changed since the
+//! last run, and replace exactly those documents' passages in one atomic commit.
+//!
+//! Safety: tantivy's commit writes new segments, then atomically replaces `meta.json`; an
+//! interrupted run leaves the previous commit searchable. The manifest (what was indexed, by
+//! size, mtime and content hash) is written after the commit. If a run dies between the two,
+//! the stale manifest only makes the next run re-index a few files: every update deletes a
+//! path's passages before adding them again, so re-doing it is harmless.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use crate::decode::decode;
+use crate::index::{self, Stamp};
+use crate::passage::split_document;
+
+/// What `fundstelle index` is asked to do.
+#[derive(Debug, Clone)]
+pub struct IndexConfig {
+    /// Files or folders to index (folders recursively: `.txt` and `.md` files).
+    pub paths: Vec<PathBuf>,
+    /// The index folder.
+    pub index_dir: PathBuf,
+}
+
+/// Memory budget of tantivy's writer, shared by its threads: bounded whatever the corpus size.
+const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+/// Indexing threads: this machine class has two cores; more only adds segments to merge.
+const WRITER_THREADS: usize = 2;
+const MANIFEST_FILE: &str = "fundstelle-manifest.json";
+
+/// One indexed file as recorded in the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct FileEntry {
+    size: u64,
+    mtime_ns: u128,
+    hash: u64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    files: BTreeMap<String, FileEntry>,
+}
+
+impl Manifest {
+    fn load(index_dir: &Path) -> Manifest {
+        // A missing or unreadable manifest only costs a full re-read of the files.
+        fs::read(index_dir.join(MANIFEST_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn save(&self, index_dir: &Path) -> Result<()> {
+        let tmp = index_dir.join(format!("{MANIFEST_FILE}.tmp"));
+        let write = || -> std::io::Result<()> {
+            let mut file = fs::File::create(&tmp)?;
+            file.write_all(&serde_json::to_vec(self).map_err(std::io::Error::other)?)?;
+            file.sync_all()?;
+            fs::rename(&tmp, index_dir.join(MANIFEST_FILE))
+        };
+        write().with_context(|| format!("cannot write manifest in {}", index_dir.display()))
+    }
+}
+
+/// Counts reported at the end of a run.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Summary {
+    pub added: usize,
+    pub changed: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub passages: usize,
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Whether this run changed what the index holds.
+    pub fn touched(&self) -> bool {
+        self.added + self.changed + self.removed > 0
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = self.bytes as f64 / 1e6;
+        write!(
+            f,
+            "{} added, {} changed, {} removed, {} unchanged, {} skipped; {} passages from {:.2} MB in {:.2} s",
+            self.added, self.changed, self.removed, self.unchanged, self.skipped, self.passages, mb, self.seconds
+        )?;
+        if self.seconds > 0.0 && mb > 0.0 {
+            write!(f, " ({:.1} MB/s)", mb / self.seconds)?;
+        }
+        Ok(())
+    }
+}
+
+/// A document file found on disk, with the path under which it is stored in the index.
+struct Found {
+    key: String,
+    path: PathBuf,
+}
+
+/// Warnings go to stderr as one line each, prefixed like every fundstelle message.
+fn warn(message: impl std::fmt::Display) {
+    eprintln!("fundstelle: warning: {message}");
+}
+
+/// The path under which a file is stored: as the user named it, with '/' separators.
+fn key_of(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let text = text.strip_prefix("./").unwrap_or(&text);
+    text.replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+fn is_document(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+}
+
+/// Lists the documents under `paths`, with the key prefixes whose vanished files count as
+/// removed. A named file is taken whatever its extension; folders yield `.txt`/`.md` files.
+fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut scopes = Vec::new();
+    for root in paths {
+        let meta = fs::metadata(root)
+            .with_context(|| format!("{}: no such file or folder", root.display()))?;
+        if meta.is_file() {
+            scopes.push(key_of(root));
+            found.push(Found {
+                key: key_of(root),
+                path: root.clone(),
+            });
+            continue;
+        }
+        let prefix = key_of(root);
+        scopes.push(if prefix.ends_with('/') {
+            prefix
+        } else {
+            format!("{prefix}/")
+        });
+        for entry in walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() && is_document(entry.path()) => {
+                    found.push(Found {
+                        key: key_of(entry.path()),
+                        path: entry.into_path(),
+                    });
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    *skipped += 1;
+                    let path = err
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    warn(format_args!(
+                        "{path}: skipped ({})",
+                        walk_error_reason(&err)
+                    ));
+                }
+            }
+        }
+    }
+    Ok((found, scopes))
+}
+
+fn walk_error_reason(err: &walkdir::Error) -> String {
+    if err.loop_ancestor().is_some() {
+        "symbolic link loop".to_owned()
+    } else if let Some(io) = err.io_error() {
+        io.to_string()
+    } else {
+        err.to_string()
+    }
+}
+
+fn mtime_ns(meta: &fs::Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Builds or updates the index in `config.index_dir` from `config.paths`.
+///
+/// Files whose size and mtime match the manifest are not read; files whose content hash
+/// matches are not re-indexed. Files that vanished from a named folder are removed.
+pub fn run(config: &IndexConfig) -> Result<Summary> {
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    let (found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
+    if found.is_empty() {
+        let names: Vec<String> = config
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        bail!("no documents (.txt or .md files) in {}", names.join(", "));
+    }
+
+    let rebuild =
+        index::exists(&config.index_dir) && index::open_checked(&config.index_dir).is_err();
+    if rebuild {
+        warn(format_args!(
+            "{} was built by another version of fundstelle; rebuilding it",
+            config.index_dir.display()
+        ));
+    }
+    let old = if rebuild {
+        Manifest::default()
+    } else {
+        Manifest::load(&config.index_dir)
+    };
+
+    // Decide what changed before taking the writer lock: a run with nothing to do is a
+    // handful of stat calls.
+    let mut todo = Vec::new();
+    let mut manifest = Manifest {
+        files: old.files.clone(),
+    };
+    let seen: BTreeSet<&str> = found.iter().map(|f| f.key.as_str()).collect();
+    for doc in &found {
+        let meta = match fs::metadata(&doc.path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                summary.skipped += 1;
+                warn(format_args!("{}: skipped ({err})", doc.path.display()));
+                continue;
+            }
+        };
+        let entry = old.files.get(&doc.key);
+        if entry.is_some_and(|e| e.size == meta.len() && e.mtime_ns == mtime_ns(&meta)) {
+            summary.unchanged += 1;
+            continue;
+        }
+        todo.push((doc, meta, entry.is_some()));
+    }
+    let removed: Vec<String> = old
+        .files
+        .keys()
+        .filter(|key| !seen.contains(key.as_str()))
+        .filter(|key| {
+            scopes
+                .iter()
+                .any(|scope| key.starts_with(scope.as_str()) || *key == scope)
+        })
+        .cloned()
+        .collect();
+    if todo.is_empty() && removed.is_empty() && index::exists(&config.index_dir) && !rebuild {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+
+    let target = if rebuild {
+        fresh_dir(&config.index_dir)?
+    } else {
+        config.index_dir.clone()
+    };
+    let (index, fields) = index::open_or_create(&target)?;
+    let mut writer: IndexWriter<TantivyDocument> = index
+        .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BYTES)
+        .map_err(|err| match err {
+            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                "another `fundstelle index` is writing to {}; wait for it to finish",
+                config.index_dir.display()
+            ),
+            err => anyhow::Error::new(err)
+                .context(format!("cannot write to {}", config.index_dir.display())),
+        })?;
+
+    for key in &removed {
+        writer.delete_term(Term::from_field_text(fields.path, key));
+        manifest.files.remove(key);
+        summary.removed += 1;
+    }
+    for (doc, meta, known) in todo {
+        let bytes = match fs::read(&doc.path) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                summary.skipped += 1;
+                warn(format_args!("{}: skipped ({err})", doc.path.display()));
+                continue;
+            }
+        };
+        let entry = FileEntry {
+            size: bytes.len() as u64,
+            mtime_ns: mtime_ns(&meta),
+            hash: hash(&bytes),
+        };
+        if known
+            && old
+                .files
+                .get(&doc.key)
+                .is_some_and(|e| e.hash == entry.hash)
+        {
+            // Touched but not changed: remember the new mtime, index nothing.
+            manifest.files.insert(doc.key.clone(), entry);
+            summary.unchanged += 1;
+            continue;
+        }
+        let text = match decode(&bytes) {
+            Ok(decoded) => decoded.text,
+            Err(err) => {
+                summary.skipped += 1;
+                warn(format_args!("{}: skipped ({err})", doc.path.display()));
+                // A file that became binary must not keep its old passages.
+                if known {
+                    writer.delete_term(Term::from_field_text(fields.path, &doc.key));
+                    manifest.files.remove(&doc.key);
+                }
+                continue;
+            }
+        };
+        let split = split_document(&text);
+        if split.passages.is_empty() {
+            warn(format_args!(
+                "{}: no text to index (empty file)",
+                doc.path.display()
+            ));
+        }
+        writer.delete_term(Term::from_field_text(fields.path, &doc.key));
+        for passage in &split.passages {
+            let mut document = TantivyDocument::default();
+            document.add_text(fields.path, &doc.key);
+            document.add_u64(fields.ordinal, u64::from(passage.ordinal));
+            document.add_u64(fields.line_start, u64::from(passage.line_start));
+            document.add_u64(fields.line_end, u64::from(passage.line_end));
+            document.add_text(fields.title, &split.title);
+            document.add_text(fields.text, &passage.text);
+            document.add_text(fields.exact, &passage.text);
+            writer.add_document(document).context("indexing failed")?;
+        }
+        summary.passages += split.passages.len();
+        summary.bytes += entry.size;
+        manifest.files.insert(doc.key.clone(), entry);
+        if known {
+            summary.changed += 1;
+        } else {
+            summary.added += 1;
+        }
+    }
+
+    let mut commit = writer.prepare_commit().context("indexing failed")?;
+    commit.set_payload(&Stamp::current().to_payload());
+    commit
+        .commit()
+        .with_context(|| format!("cannot commit index {}", target.display()))?;
+    writer
+        .wait_merging_threads()
+        .context("merging index segments failed")?;
+    manifest.save(&target)?;
+    if rebuild {
+        swap_in(&target, &config.index_dir)?;
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// A new, empty sibling folder for rebuilding an index from scratch next to the old one.
+fn fresh_dir(index_dir: &Path) -> Result<PathBuf> {
+    let name = index_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "index".into());
+    let dir = index_dir.with_file_name(format!(".{name}.rebuild-{}", std::process::id()));
+    if dir.exists() {
+        fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    Ok(dir)
+}
+
+/// Replaces the old index folder with the rebuilt one; the old one is kept until the new
+/// one is in place, so an interruption leaves one of the two whole.
+fn swap_in(rebuilt: &Path, index_dir: &Path) -> Result<()> {
+    let old = rebuilt.with_extension("old");
+    fs::rename(index_dir, &old)
+        .with_context(|| format!("cannot move old index {} aside", index_dir.display()))?;
+    fs::rename(rebuilt, index_dir)
+        .with_context(|| format!("cannot move new index into {}", index_dir.display()))?;
+    fs::remove_dir_all(&old).with_context(|| format!("cannot remove old index {}", old.display()))
+}

@@ -1,0 +1,17 @@
+//! fundstelle: find the passage in German text.
+//!
+//! The pipeline, one module per concern:
+//! [`decode`] (bytes → text) → [`passage`] (text → paragraphs with line numbers) →
+//! [`analysis`] (German words → terms) → [`index`]/[`indexer`] (tantivy index) →
+//! [`query`]/[`search`] (user query → ranked passages) → [`output`] (printers).
+//! [`app`] ties them together for the command line; the binary only parses flags.
+
+pub mod analysis;
+pub mod app;
+pub mod decode;
+pub mod index;
+pub mod indexer;
+pub mod output;
+pub mod passage;
+pub mod query;
+pub mod search;

@@ -1,0 +1,335 @@
+//! Printers: how hits reach a person (grep-like blocks with highlights) or a script (JSON
+//! Lines). Searching knows nothing of either.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::search::Hit;
+
+/// Longest passage shown whole in human output; longer ones become a snippet around the
+/// densest cluster of matches.
+const SNIPPET_BYTES: usize = 480;
+/// Column at which human output wraps passage text.
+const WRAP_COLUMNS: usize = 100;
+
+const PATH_STYLE: &str = "\x1b[35m";
+const LINE_STYLE: &str = "\x1b[32m";
+const MATCH_STYLE: &str = "\x1b[1;31m";
+const DIM_STYLE: &str = "\x1b[2m";
+const BOLD_STYLE: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// grep-like blocks for people; `color` decides on ANSI styling.
+    Human { color: bool },
+    /// One JSON object per query (JSON Lines).
+    Json,
+}
+
+/// One query's outcome, as printed.
+pub struct Answer<'a> {
+    pub query: &'a str,
+    pub result: Result<Vec<Hit>, String>,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    rank: usize,
+    score: f32,
+    path: &'a str,
+    paragraph: u64,
+    line_start: u64,
+    line_end: u64,
+    title: &'a str,
+    text: &'a str,
+    highlights: &'a [(usize, usize)],
+}
+
+#[derive(Serialize)]
+struct JsonAnswer<'a> {
+    query: &'a str,
+    hits: Vec<JsonHit<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+/// Writes one answer. `batch` adds a header line per query in human output.
+pub fn write_answer(
+    out: &mut impl Write,
+    format: Format,
+    answer: &Answer,
+    batch: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Json => write_json(out, answer),
+        Format::Human { color } => write_human(out, answer, color, batch),
+    }
+}
+
+fn write_json(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
+    let (hits, error) = match &answer.result {
+        Ok(hits) => (hits.as_slice(), None),
+        Err(message) => (&[][..], Some(message.as_str())),
+    };
+    let json = JsonAnswer {
+        query: answer.query,
+        hits: hits
+            .iter()
+            .map(|h| JsonHit {
+                rank: h.rank,
+                score: h.score,
+                path: &h.path,
+                paragraph: h.paragraph,
+                line_start: h.line_start,
+                line_end: h.line_end,
+                title: &h.title,
+                text: &h.text,
+                highlights: &h.highlights,
+            })
+            .collect(),
+        error,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
+    writeln!(out)
+}
+
+struct Styler {
+    color: bool,
+}
+
+impl Styler {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) -> io::Result<()> {
+    let s = Styler { color };
+    if batch {
+        writeln!(
+            out,
+            "{}",
+            s.paint(BOLD_STYLE, &format!("# {}", answer.query))
+        )?;
+    }
+    let hits = match &answer.result {
+        Ok(hits) => hits,
+        Err(message) => return writeln!(out, "error: {message}\n"),
+    };
+    if batch && hits.is_empty() {
+        writeln!(out, "(no hits)\n")?;
+    }
+    for hit in hits {
+        let lines = if hit.line_start == hit.line_end {
+            hit.line_start.to_string()
+        } else {
+            format!("{}-{}", hit.line_start, hit.line_end)
+        };
+        write!(
+            out,
+            "{}:{}  {}",
+            s.paint(PATH_STYLE, &hit.path),
+            s.paint(LINE_STYLE, &lines),
+            s.paint(DIM_STYLE, &format!("#{} score {:.2}", hit.rank, hit.score))
+        )?;
+        if !hit.title.is_empty() {
+            write!(out, "  {}", s.paint(BOLD_STYLE, &hit.title))?;
+        }
+        writeln!(out)?;
+        let (start, end) = snippet_window(&hit.text, &hit.highlights, SNIPPET_BYTES);
+        let mut body = String::new();
+        if start > 0 {
+            body.push_str("… ");
+        }
+        let mut cursor = start;
+        for &(from, to) in &hit.highlights {
+            if to <= start || from >= end {
+                continue;
+            }
+            let (from, to) = (from.max(start), to.min(end));
+            body.push_str(&hit.text[cursor..from]);
+            body.push_str(&s.paint(MATCH_STYLE, &hit.text[from..to]));
+            cursor = to;
+        }
+        body.push_str(&hit.text[cursor..end]);
+        if end < hit.text.len() {
+            body.push_str(" …");
+        }
+        for line in wrap(&body, WRAP_COLUMNS) {
+            writeln!(out, "  {line}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Byte range of `text` to show: all of it if short, else a window of about `max` bytes,
+/// cut at spaces, placed to hold as many highlights as possible.
+pub fn snippet_window(text: &str, highlights: &[(usize, usize)], max: usize) -> (usize, usize) {
+    if text.len() <= max {
+        return (0, text.len());
+    }
+    // Slide a window starting at each highlight (a little before it) and keep the fullest.
+    let lead = max / 6;
+    let mut best = (0, 0);
+    for (i, &(from, _)) in highlights.iter().enumerate() {
+        let start = from.saturating_sub(lead);
+        let count = highlights[i..]
+            .iter()
+            .take_while(|&&(_, to)| to <= start + max)
+            .count();
+        if count > best.1 {
+            best = (start, count);
+        }
+    }
+    let mut start = best.0.min(text.len().saturating_sub(max));
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    // Start at a word: after the space before `start`.
+    if start > 0 {
+        start = text[..start].rfind(' ').map_or(0, |i| i + 1);
+    }
+    let mut end = (start + max).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < text.len() {
+        if let Some(space) = text[start..end].rfind(' ') {
+            end = start + space;
+        }
+    }
+    (start, end)
+}
+
+/// Wraps at spaces to at most `columns` visible characters (ANSI escapes take no columns).
+fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut width = 0;
+    for word in text.split(' ') {
+        let w = visible_width(word);
+        if width > 0 && width + 1 + w > columns {
+            lines.push(std::mem::take(&mut line));
+            width = 0;
+        }
+        if width > 0 {
+            line.push(' ');
+            width += 1;
+        }
+        line.push_str(word);
+        width += w;
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn visible_width(text: &str) -> usize {
+    let mut width = 0;
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => width += 1,
+        }
+    }
+    width
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(text: &str, highlights: Vec<(usize, usize)>) -> Hit {
+        Hit {
+            rank: 1,
+            score: 1.5,
+            path: "a.txt".into(),
+            paragraph: 2,
+            line_start: 3,
+            line_end: 4,
+            title: "Titel".into(),
+            text: text.into(),
+            highlights,
+        }
+    }
+
+    fn render(format: Format, hits: Vec<Hit>) -> String {
+        let mut out = Vec::new();
+        let answer = Answer {
+            query: "q",
+            result: Ok(hits),
+        };
+        write_answer(&mut out, format, &answer, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_without_color_has_no_escapes() {
+        let text = render(
+            Format::Human { color: false },
+            vec![hit("Die Behörde tagt.", vec![(4, 11)])],
+        );
+        assert_eq!(
+            text,
+            "a.txt:3-4  #1 score 1.50  Titel\n  Die Behörde tagt.\n\n"
+        );
+    }
+
+    #[test]
+    fn human_with_color_marks_matches() {
+        let text = render(
+            Format::Human { color: true },
+            vec![hit("Die Behörde tagt.", vec![(4, 11)])],
+        );
+        assert!(text.contains("\x1b[1;31mBehörde\x1b[0m"));
+    }
+
+    #[test]
+    fn json_shape() {
+        let text = render(Format::Json, vec![hit("Die Behörde tagt.", vec![(4, 11)])]);
+        let value: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+        assert_eq!(value["query"], "q");
+        assert_eq!(value["hits"][0]["highlights"], serde_json::json!([[4, 11]]));
+        assert_eq!(value["hits"][0]["line_start"], 3);
+        assert!(value.get("error").is_none());
+    }
+
+    #[test]
+    fn snippet_centres_on_matches() {
+        let text = format!("{} Treffer {}", "wort ".repeat(200), "wort ".repeat(200));
+        let at = text.find("Treffer").unwrap();
+        let (start, end) = snippet_window(&text, &[(at, at + 7)], 100);
+        assert!(
+            start < at && at + 7 <= end && end - start <= 100,
+            "{start}..{end}"
+        );
+        assert!(text[..start].ends_with(' '));
+    }
+
+    #[test]
+    fn snippet_respects_char_boundaries() {
+        let text = "ä".repeat(1000);
+        let (start, end) = snippet_window(&text, &[(500, 502)], 101);
+        assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+    }
+
+    #[test]
+    fn wrap_ignores_escapes() {
+        assert_eq!(
+            wrap("\x1b[1mab\x1b[0m cd ef", 5),
+            vec!["\x1b[1mab\x1b[0m cd", "ef"]
+        );
+    }
+}

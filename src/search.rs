@@ -1,0 +1,346 @@
+//! Turning a parsed query into a tantivy query over the German fields, running it, and
+//! collecting ranked passages with the byte ranges of the words that matched.
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result};
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EmptyQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{TantivyDocument, Term};
+
+use crate::analysis::{normalize, words, Stemmer, Word};
+use crate::index::{Fields, OpenIndex};
+use crate::query::{is_stop_word, parse, Clause, Occur};
+
+/// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
+/// saying "Kabinette" above those saying only "Kabinett".
+const EXACT_BOOST: f32 = 0.6;
+/// Weight of a match in the document title relative to one in the passage.
+const TITLE_BOOST: f32 = 0.5;
+
+/// How query words are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Matching {
+    /// Stems and exact forms (the default).
+    #[default]
+    Stemmed,
+    /// Exact (lowercased) forms only: no stemming, no umlaut folding.
+    Exact,
+}
+
+/// A query that has nothing left to search for after analysis.
+#[derive(Debug, thiserror::Error)]
+#[error("nothing to search for in {0:?} (only punctuation, operators or exclusions)")]
+pub struct NothingToSearch(pub String);
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub path: String,
+    pub paragraph: u64,
+    pub line_start: u64,
+    pub line_end: u64,
+    pub title: String,
+    pub text: String,
+    /// Byte ranges in `text` of the words that matched, sorted and disjoint.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// What to highlight: the stems and exact forms of all positive query words, and prefixes.
+#[derive(Debug, Default)]
+struct Highlighter {
+    stems: HashSet<String>,
+    exacts: HashSet<String>,
+    prefixes: Vec<String>,
+}
+
+impl Highlighter {
+    fn ranges(&self, text: &str, stemmer: &mut Stemmer) -> Vec<(usize, usize)> {
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for word in words(text) {
+            let hit = self.exacts.contains(&word.exact)
+                || self.stems.contains(stemmer.stem(&word.exact))
+                || self
+                    .prefixes
+                    .iter()
+                    .any(|p| word.exact.starts_with(p.as_str()));
+            if hit {
+                match ranges.last_mut() {
+                    // Parts of an already highlighted hyphenated word fall inside it.
+                    Some(last) if word.start < last.1 => last.1 = last.1.max(word.end),
+                    _ => ranges.push((word.start, word.end)),
+                }
+            }
+        }
+        ranges
+    }
+}
+
+/// Builds tantivy queries from analyzed words.
+struct Builder<'a> {
+    fields: &'a Fields,
+    matching: Matching,
+    stemmer: Stemmer,
+    highlighter: Highlighter,
+}
+
+impl Builder<'_> {
+    fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+        Box::new(BoostQuery::new(query, boost))
+    }
+
+    fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+        if queries.len() == 1 {
+            return queries.into_iter().next().expect("one query");
+        }
+        Box::new(BooleanQuery::new(
+            queries.into_iter().map(|q| (TOccur::Should, q)).collect(),
+        ))
+    }
+
+    /// One word: its stem in text and title, its exact form in `exact`.
+    fn word(&mut self, word: &Word, highlight: bool) -> Box<dyn Query> {
+        let stem = self.stemmer.stem(&word.exact).to_owned();
+        if highlight {
+            self.highlighter.exacts.insert(word.exact.clone());
+            if self.matching == Matching::Stemmed {
+                self.highlighter.stems.insert(stem.clone());
+            }
+        }
+        match self.matching {
+            Matching::Exact => Self::term_query(self.fields.exact, &word.exact),
+            Matching::Stemmed => Self::any_of(vec![
+                Self::term_query(self.fields.text, &stem),
+                Self::boosted(
+                    Self::term_query(self.fields.exact, &word.exact),
+                    EXACT_BOOST,
+                ),
+                Self::boosted(Self::term_query(self.fields.title, &stem), TITLE_BOOST),
+            ]),
+        }
+    }
+
+    /// Words in order (a phrase). Hyphenated compounds take part with their whole form at the
+    /// position of their first part, exactly as they were indexed.
+    fn phrase(&mut self, ws: &[Word], slop: u32, highlight: bool) -> Box<dyn Query> {
+        if ws.len() == 1 {
+            return self.word(&ws[0], highlight);
+        }
+        let first = ws[0].position;
+        let mut stems = Vec::with_capacity(ws.len());
+        let mut exacts = Vec::with_capacity(ws.len());
+        let mut titles = Vec::with_capacity(ws.len());
+        for w in ws {
+            let offset = w.position - first;
+            let stem = self.stemmer.stem(&w.exact).to_owned();
+            if highlight {
+                self.highlighter.exacts.insert(w.exact.clone());
+                if self.matching == Matching::Stemmed {
+                    self.highlighter.stems.insert(stem.clone());
+                }
+            }
+            stems.push((offset, Term::from_field_text(self.fields.text, &stem)));
+            titles.push((offset, Term::from_field_text(self.fields.title, &stem)));
+            exacts.push((offset, Term::from_field_text(self.fields.exact, &w.exact)));
+        }
+        let phrase = |terms| -> Box<dyn Query> {
+            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+        };
+        match self.matching {
+            Matching::Exact => phrase(exacts),
+            Matching::Stemmed => Self::any_of(vec![
+                phrase(stems),
+                Self::boosted(phrase(exacts), EXACT_BOOST),
+                Self::boosted(phrase(titles), TITLE_BOOST),
+            ]),
+        }
+    }
+
+    /// Words typed without quotes: each word on its own; a hyphenated compound as the whole
+    /// word or its parts in order ("KI-Strategie" finds "KI-Strategie" and "KI Strategie").
+    fn free_words(
+        &mut self,
+        ws: &[Word],
+        occur: Occur,
+        drop_stop_words: bool,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        let highlight = occur != Occur::MustNot;
+        while i < ws.len() {
+            let word = &ws[i];
+            if word.is_hyphen_compound {
+                let parts_end = ws[i + 1..]
+                    .iter()
+                    .position(|w| w.start >= word.end)
+                    .map_or(ws.len(), |p| i + 1 + p);
+                let whole = self.word(word, highlight);
+                let parts = self.phrase(&ws[i + 1..parts_end], 0, highlight);
+                out.push((occur, Self::any_of(vec![whole, parts])));
+                i = parts_end;
+                continue;
+            }
+            if !(drop_stop_words && is_stop_word(&word.exact)) {
+                let query = self.word(word, highlight);
+                out.push((occur, query));
+            }
+            i += 1;
+        }
+        out
+    }
+
+    fn prefix(&mut self, prefix: &str) -> Option<Box<dyn Query>> {
+        let prefix = normalize(prefix.trim_matches(|c: char| !c.is_alphanumeric()));
+        if prefix.is_empty() {
+            return None;
+        }
+        self.highlighter.prefixes.push(prefix.clone());
+        let pattern = format!("{}.*", escape_regex(&prefix));
+        RegexQuery::from_pattern(&pattern, self.fields.exact)
+            .ok()
+            .map(|q| Box::new(q) as Box<dyn Query>)
+    }
+}
+
+/// Escapes every regex meta character of tantivy-fst's regex syntax.
+fn escape_regex(literal: &str) -> String {
+    let mut out = String::with_capacity(literal.len());
+    for c in literal.chars() {
+        if "\\.+*?()|[]{}^$#&-~\"<>@".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Builds the tantivy query for a user query, with what to highlight.
+fn build(
+    input: &str,
+    fields: &Fields,
+    matching: Matching,
+) -> Result<(Box<dyn Query>, Highlighter), NothingToSearch> {
+    let parsed = parse(input);
+    let mut builder = Builder {
+        fields,
+        matching,
+        stemmer: Stemmer::default(),
+        highlighter: Highlighter::default(),
+    };
+
+    // Function words are dropped from free text only if some content word remains.
+    let analyzed: Vec<(Occur, &Clause, Vec<Word>)> = parsed
+        .clauses
+        .iter()
+        .map(|(occur, clause)| {
+            let text = match clause {
+                Clause::Words(t) | Clause::Prefix(t) | Clause::Phrase { text: t, .. } => t,
+            };
+            (*occur, clause, words(text))
+        })
+        .collect();
+    let has_content_word = analyzed.iter().any(|(occur, clause, ws)| {
+        *occur != Occur::MustNot
+            && (!matches!(clause, Clause::Words(_)) || ws.iter().any(|w| !is_stop_word(&w.exact)))
+    });
+
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for (occur, clause, ws) in &analyzed {
+        match clause {
+            Clause::Words(_) => clauses.extend(builder.free_words(ws, *occur, has_content_word)),
+            Clause::Phrase { slop, .. } if !ws.is_empty() => {
+                let query = builder.phrase(ws, *slop, *occur != Occur::MustNot);
+                clauses.push((*occur, query));
+            }
+            Clause::Phrase { .. } => {}
+            Clause::Prefix(text) => {
+                if let Some(query) = builder.prefix(text) {
+                    clauses.push((*occur, query));
+                }
+            }
+        }
+    }
+    if !clauses.iter().any(|(occur, _)| *occur != Occur::MustNot) {
+        return Err(NothingToSearch(input.to_owned()));
+    }
+    let clauses = clauses
+        .into_iter()
+        .map(|(occur, q)| {
+            let occur = match occur {
+                Occur::Should => TOccur::Should,
+                Occur::Must => TOccur::Must,
+                Occur::MustNot => TOccur::MustNot,
+            };
+            (occur, q)
+        })
+        .collect();
+    Ok((Box::new(BooleanQuery::new(clauses)), builder.highlighter))
+}
+
+/// Runs one query against an open index and returns at most `limit` ranked passages.
+pub fn search(
+    index: &OpenIndex,
+    input: &str,
+    limit: usize,
+    matching: Matching,
+) -> Result<Vec<Hit>> {
+    let (query, highlighter) = build(input, &index.fields, matching)?;
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let query: Box<dyn Query> = if index.searcher.num_docs() == 0 {
+        Box::new(EmptyQuery)
+    } else {
+        query
+    };
+    let top = index
+        .searcher
+        .search(&query, &TopDocs::with_limit(limit).order_by_score())
+        .context("search failed")?;
+    let fields = &index.fields;
+    let mut stemmer = Stemmer::default();
+    let mut hits = Vec::with_capacity(top.len());
+    for (rank, (score, address)) in top.into_iter().enumerate() {
+        let doc: TantivyDocument = index
+            .searcher
+            .doc(address)
+            .context("cannot read a stored passage")?;
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let number_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default()
+        };
+        let text = text_of(fields.text);
+        hits.push(Hit {
+            rank: rank + 1,
+            score,
+            path: text_of(fields.path),
+            paragraph: number_of(fields.ordinal),
+            line_start: number_of(fields.line_start),
+            line_end: number_of(fields.line_end),
+            title: text_of(fields.title),
+            highlights: highlighter.ranges(&text, &mut stemmer),
+            text,
+        });
+    }
+    Ok(hits)
+}

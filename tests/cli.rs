@@ -1,0 +1,397 @@
+//! End-to-end tests: the real binary on a copy of `seeds/`, as a user runs it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use tempfile::TempDir;
+
+const SEED: &str = "seeds/000_abce3f6bfaac9ef3.txt";
+
+/// A scratch folder holding a copy of the repository's `seeds/`, as on a fresh clone.
+fn workspace() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    fs::create_dir(dir.path().join("seeds")).unwrap();
+    for entry in fs::read_dir(seeds).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(
+            entry.path(),
+            dir.path().join("seeds").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn fundstelle(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("fundstelle").unwrap();
+    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd
+}
+
+/// Runs a JSON search in `dir` and returns the one answer object.
+fn json_search(dir: &Path, args: &[&str]) -> Value {
+    let output = fundstelle(dir)
+        .arg("search")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.code() == Some(0) || output.status.code() == Some(1),
+        "{output:?}"
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "one object per query: {stdout}");
+    serde_json::from_str(lines[0]).unwrap()
+}
+
+/// (path, first line, last line) of each hit.
+fn ranges(answer: &Value) -> Vec<(String, u64, u64)> {
+    answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["path"].as_str().unwrap().to_owned(),
+                h["line_start"].as_u64().unwrap(),
+                h["line_end"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn top_lines(dir: &Path, args: &[&str]) -> (u64, u64) {
+    let answer = json_search(dir, args);
+    let hits = ranges(&answer);
+    assert!(!hits.is_empty(), "no hit for {args:?}");
+    (hits[0].1, hits[0].2)
+}
+
+/// The highlighted words of the first hit.
+fn top_highlights(answer: &Value) -> Vec<String> {
+    let hit = &answer["hits"][0];
+    let text = hit["text"].as_str().unwrap();
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_owned())
+        .collect()
+}
+
+#[test]
+fn first_search_builds_the_default_index_from_seeds() {
+    let dir = workspace();
+    fundstelle(dir.path())
+        .args(["search", "Kabinettssitzung"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("building index from seeds"))
+        .stdout(predicate::str::contains(format!("{SEED}:11-17")));
+    assert!(dir.path().join("index/meta.json").is_file());
+    // The second search finds the index up to date and says nothing on stderr.
+    fundstelle(dir.path())
+        .args(["search", "Kabinettssitzung"])
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn inflected_forms_meet() {
+    let dir = workspace();
+    assert_eq!(top_lines(dir.path(), &["Kabinett"]), (6, 9)); // "Die Kabinette von Bayern …"
+    let answer = json_search(dir.path(), &["Freistaat"]); // "der beiden Freistaaten", "die Freistaaten"
+    let starts: Vec<u64> = ranges(&answer).iter().map(|r| r.1).collect();
+    assert_eq!(starts.len(), 2);
+    assert!(starts.contains(&11) && starts.contains(&45), "{starts:?}");
+    let answer = json_search(dir.path(), &["künstliche", "Intelligenz"]);
+    assert!(
+        ranges(&answer).iter().any(|r| r.1 == 31),
+        "künstlichen Intelligenz (line 31)"
+    );
+}
+
+#[test]
+fn umlaut_spellings_meet() {
+    let dir = workspace();
+    for spelling in ["Söder", "Soeder", "Soder", "SÖDER"] {
+        assert_eq!(top_lines(dir.path(), &[spelling]), (11, 17), "{spelling}");
+    }
+}
+
+#[test]
+fn hyphenated_words_are_found_whole_and_by_parts() {
+    let dir = workspace();
+    let by_part = json_search(dir.path(), &["Strategie"]);
+    assert_eq!(top_highlights(&by_part), vec!["Strategie"]);
+    assert_eq!(top_lines(dir.path(), &["Strategie"]), (31, 37));
+    assert_eq!(top_lines(dir.path(), &["KI-Strategie"]), (31, 37));
+    assert_eq!(top_lines(dir.path(), &["IT-Planungsrat"]), (39, 43));
+}
+
+#[test]
+fn phrase_spans_a_hard_line_break() {
+    let dir = workspace();
+    let answer = json_search(dir.path(), &["\"zu einer gemeinsamen Kabinettssitzung\""]);
+    assert_eq!(ranges(&answer), vec![(SEED.to_owned(), 11, 17)]);
+    assert_eq!(
+        top_highlights(&answer),
+        vec!["zu", "einer", "gemeinsamen", "Kabinettssitzung"]
+    );
+    // Words in another order are not the phrase.
+    let answer = json_search(dir.path(), &["\"Kabinettssitzung gemeinsamen\""]);
+    assert!(ranges(&answer).is_empty());
+    // …unless slop allows it.
+    let answer = json_search(dir.path(), &["\"Kabinettssitzung gemeinsamen\"~2"]);
+    assert_eq!(ranges(&answer).len(), 1);
+}
+
+#[test]
+fn exact_lookup_does_not_stem() {
+    let dir = workspace();
+    assert_eq!(top_lines(dir.path(), &["--exact", "Kabinette"]), (6, 9));
+    fundstelle(dir.path())
+        .args(["search", "--exact", "Kabinett"])
+        .assert()
+        .code(1);
+    // Without --exact the stem finds it, and an exact-form match ranks first.
+    assert_eq!(top_lines(dir.path(), &["Kabinett"]), (6, 9));
+}
+
+#[test]
+fn json_lines_shape() {
+    let dir = workspace();
+    let answer = json_search(dir.path(), &["--limit", "3", "Quantenkommunikation"]);
+    assert_eq!(answer["query"], "Quantenkommunikation");
+    let hits = answer["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 3);
+    let first = &hits[0];
+    let mut keys: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        vec![
+            "highlights",
+            "line_end",
+            "line_start",
+            "paragraph",
+            "path",
+            "rank",
+            "score",
+            "text",
+            "title"
+        ]
+    );
+    assert_eq!(first["rank"], 1);
+    assert!(first["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(first["path"], SEED);
+    assert_eq!(first["title"], "Sachsen / Bayern – Zusammenarbeit stärken");
+    assert_eq!(top_highlights(&answer), vec!["Quantenkommunikation"]);
+    let seed_passage = json_search(dir.path(), &["\"Die Sächsische Staatsregierung\""]);
+    assert_eq!(seed_passage["hits"][0]["paragraph"], 4);
+    assert!(seed_passage["hits"][0]["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("vereinbart worden."));
+}
+
+#[test]
+fn batch_answers_every_query_in_order() {
+    let dir = workspace();
+    let queries = dir.path().join("fragen.txt");
+    fs::write(&queries, "Kabinett\n\nxyzzyq\n\"zu einer\"\n?!\n").unwrap();
+    let output = fundstelle(dir.path())
+        .args(["search", "--json", "--batch"])
+        .arg(&queries)
+        .output()
+        .unwrap();
+    // One query had nothing searchable: an error, reported, with the rest answered.
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let answers: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let queries: Vec<&str> = answers
+        .iter()
+        .map(|a| a["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(queries, vec!["Kabinett", "xyzzyq", "\"zu einer\"", "?!"]);
+    assert!(!answers[0]["hits"].as_array().unwrap().is_empty());
+    assert!(answers[1]["hits"].as_array().unwrap().is_empty());
+    assert!(answers[3]["error"].is_string());
+
+    // From standard input, with invalid UTF-8 in a line.
+    let mut stdin = b"Kabinett\n".to_vec();
+    stdin.extend_from_slice(b"Beh\xf6rde\n");
+    let output = fundstelle(dir.path())
+        .args(["search", "--json", "--batch", "-"])
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn exit_codes_follow_grep() {
+    let dir = workspace();
+    fundstelle(dir.path())
+        .args(["search", "Bayern"])
+        .assert()
+        .code(0);
+    fundstelle(dir.path())
+        .args(["search", "Quarkstrudel"])
+        .assert()
+        .code(1);
+    fundstelle(dir.path())
+        .args(["search", "\" ?! ()"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing to search for"));
+    fundstelle(dir.path()).args(["search"]).assert().code(2);
+    fundstelle(dir.path()).args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn natural_questions_are_searched_leniently() {
+    let dir = workspace();
+    assert_eq!(
+        top_lines(dir.path(), &["Wann wurde die KI-Strategie beschlossen?"]),
+        (31, 37)
+    );
+    let answer = json_search(dir.path(), &["Was (genau) ist \"Quantenkommunikation\"?"]);
+    let starts: Vec<u64> = ranges(&answer).iter().map(|r| r.1).collect();
+    assert!(starts.contains(&6) && starts.contains(&19), "{starts:?}");
+    let answer = json_search(dir.path(), &["-Bayern", "Sachsen", "AND", "Kretschmer's"]);
+    assert!(answer["hits"].is_array());
+}
+
+#[test]
+fn color_only_when_asked_or_on_a_terminal() {
+    let dir = workspace();
+    // Piped output: no escapes.
+    fundstelle(dir.path())
+        .args(["search", "Bayern"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[").not());
+    fundstelle(dir.path())
+        .args(["search", "--color", "always", "Bayern"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1;31mBayern\x1b[0m"));
+}
+
+#[test]
+fn missing_index_says_how_to_build_it() {
+    let dir = workspace();
+    fundstelle(dir.path())
+        .args(["search", "--index", "nirgends", "Bayern"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fundstelle index"));
+}
+
+#[test]
+fn bad_paths_and_limits_are_clear_errors() {
+    let dir = workspace();
+    fundstelle(dir.path())
+        .args(["index", "gibtsnicht"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "gibtsnicht: no such file or folder",
+        ));
+    fs::create_dir(dir.path().join("leer")).unwrap();
+    fundstelle(dir.path())
+        .args(["index", "leer"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no documents"));
+    fundstelle(dir.path())
+        .args(["search", "--limit", "0", "Bayern"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--limit"));
+}
+
+fn index_folder(dir: &Path, folder: &str) -> std::process::Output {
+    fundstelle(dir)
+        .args(["index", folder, "--index", "akten.idx"])
+        .output()
+        .unwrap()
+}
+
+fn doc_dir(dir: &Path) -> PathBuf {
+    let docs = dir.join("akten");
+    fs::create_dir_all(&docs).unwrap();
+    docs
+}
+
+#[test]
+fn odd_files_are_skipped_or_decoded_and_the_run_goes_on() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(docs.join("leer.txt"), "").unwrap();
+    fs::write(docs.join("bild.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    // "Die Behörde prüft die Straße." in Latin-1.
+    fs::write(
+        docs.join("latin1.txt"),
+        b"Die Beh\xf6rde pr\xfcft die Stra\xdfe.\n",
+    )
+    .unwrap();
+    fs::write(docs.join("notiz.md"), "Eine Notiz über Kabinette.\n").unwrap();
+    fs::write(docs.join("ignoriert.pdf"), "Behörde").unwrap();
+    let output = index_folder(dir.path(), "akten");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("akten/bild.txt: skipped (binary"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("akten/leer.txt: no text to index"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 added"), "{stderr}");
+    assert!(stderr.contains("1 skipped"), "{stderr}");
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Behörde"]);
+    assert_eq!(ranges(&answer), vec![("akten/latin1.txt".to_owned(), 1, 1)]);
+    assert_eq!(answer["hits"][0]["text"], "Die Behörde prüft die Straße.");
+}
+
+#[test]
+fn reindexing_replaces_changed_and_removed_documents() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(docs.join("a.txt"), "Alte Fassung über Kabinette.\n").unwrap();
+    fs::write(docs.join("b.txt"), "Zweites Dokument über Behörden.\n").unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    fs::write(docs.join("a.txt"), "Neue Fassung über Ministerien.\n").unwrap();
+    fs::remove_file(docs.join("b.txt")).unwrap();
+    let output = index_folder(dir.path(), "akten");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("0 added, 1 changed, 1 removed"), "{stderr}");
+    let search = |q: &str| ranges(&json_search(dir.path(), &["--index", "akten.idx", q]));
+    assert!(search("Kabinette").is_empty());
+    assert!(search("Behörden").is_empty());
+    assert_eq!(search("Ministerien").len(), 1);
+    // Nothing changed: nothing re-indexed.
+    let output = index_folder(dir.path(), "akten");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("0 added, 0 changed, 0 removed, 1 unchanged"),
+        "{stderr}"
+    );
+}
