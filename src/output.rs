@@ -279,7 +279,7 @@ mod tests {
     fn human_without_color_has_no_escapes() {
         let text = render(
             Format::Human { color: false },
-            vec![hit("Die Behörde tagt.", vec![(4, 11)])],
+            vec![hit("Die Behörde tagt.", vec![(4, 12)])],
         );
         assert_eq!(
             text,
@@ -291,17 +291,17 @@ mod tests {
     fn human_with_color_marks_matches() {
         let text = render(
             Format::Human { color: true },
-            vec![hit("Die Behörde tagt.", vec![(4, 11)])],
+            vec![hit("Die Behörde tagt.", vec![(4, 12)])],
         );
         assert!(text.contains("\x1b[1;31mBehörde\x1b[0m"));
     }
 
     #[test]
     fn json_shape() {
-        let text = render(Format::Json, vec![hit("Die Behörde tagt.", vec![(4, 11)])]);
+        let text = render(Format::Json, vec![hit("Die Behörde tagt.", vec![(4, 12)])]);
         let value: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
         assert_eq!(value["query"], "q");
-        assert_eq!(value["hits"][0]["highlights"], serde_json::json!([[4, 11]]));
+        assert_eq!(value["hits"][0]["highlights"], serde_json::json!([[4, 12]]));
         assert_eq!(value["hits"][0]["line_start"], 3);
         assert!(value.get("error").is_none());
     }

@@ -18,7 +18,7 @@
 //! 2. Blocks are runs of non-blank lines. Inside a block, each line break is judged by the fit
 //!    rule against the block's widest line.
 //! 3. A document is in *blank-interleaved* layout when the lines between single blank lines
-//!    clearly look hard-wrapped (see [`blank_line_contexts`]); only then is the fit rule also
+//!    clearly look hard-wrapped (see `blank_line_contexts`); only then is the fit rule also
 //!    applied across single blank lines. Two or more blank lines always end a paragraph.
 //! 4. A line that starts a list item (`- `, `• `, `1. `, `a) `, `(1) `, `§ ` …) starts a passage.
 //! 5. A line ending in a hyphenated word always continues on the next line.
@@ -61,6 +61,12 @@ const MAX_HEADING_CHARS: usize = 200;
 
 /// At most this many leading headings (say, a kicker, a headline and a subtitle) form the title.
 const MAX_TITLE_HEADINGS: usize = 3;
+
+/// Bytes of text on either side of a candidate sentence end that the sentence segmenter sees.
+const SENTENCE_CONTEXT_BYTES: usize = 64;
+
+/// Candidate sentence ends tried per piece before cutting between words instead.
+const MAX_SENTENCE_CANDIDATES: usize = 16;
 
 /// Joins the headings of a title, matching the typographic dash of German headlines.
 const TITLE_SEPARATOR: &str = " – ";
@@ -130,8 +136,10 @@ pub struct SplitDocument {
 ///
 /// Never panics: any string, including an empty one, gives a (possibly empty) result.
 pub fn split_document(text: &str) -> SplitDocument {
-    let lines = non_blank_lines(text);
-    let paragraphs = paragraphs(&lines);
+    // A byte-order mark that the decoder left in place is no part of the first heading.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (lines, blocks) = lines_and_blocks(text);
+    let paragraphs = paragraphs(&lines, &blocks);
     let title = title(&paragraphs);
     let mut passages = Vec::with_capacity(paragraphs.len());
     for paragraph in paragraphs {
@@ -147,8 +155,6 @@ struct Line<'a> {
     text: &'a str,
     /// 1-based source line number.
     number: u32,
-    /// Number of blank lines between this line and the previous non-blank one.
-    blanks_before: usize,
     /// Width of `text` in characters, the unit a wrapper counts in.
     width: usize,
 }
@@ -160,28 +166,44 @@ impl Line<'_> {
     }
 }
 
-/// The non-blank lines of `text`, with their line numbers and the blank lines before them.
+/// A maximal run of non-blank lines.
+struct Block {
+    /// Indices of the block's lines in the list of non-blank lines.
+    lines: Range<usize>,
+    /// Number of blank lines between this block and the previous one.
+    blank_lines_before: usize,
+}
+
+/// The non-blank lines of `text`, with their line numbers, and the blocks they form.
 ///
 /// Blank lines are only counted, not stored, so a document of millions of empty lines costs
 /// no memory.
-fn non_blank_lines(text: &str) -> Vec<Line<'_>> {
+fn lines_and_blocks(text: &str) -> (Vec<Line<'_>>, Vec<Block>) {
     let mut lines = Vec::new();
-    let mut blanks_before = 0;
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut blank_lines = 0;
     for (index, raw) in source_lines(text).enumerate() {
         let trimmed = raw.trim_end();
         if trimmed.is_empty() {
-            blanks_before += 1;
+            blank_lines += 1;
             continue;
+        }
+        let next_index = lines.len();
+        match blocks.last_mut() {
+            Some(block) if blank_lines == 0 => block.lines.end = next_index + 1,
+            _ => blocks.push(Block {
+                lines: next_index..next_index + 1,
+                blank_lines_before: blank_lines,
+            }),
         }
         lines.push(Line {
             text: trimmed,
             number: u32::try_from(index + 1).unwrap_or(u32::MAX),
-            blanks_before,
             width: trimmed.chars().count(),
         });
-        blanks_before = 0;
+        blank_lines = 0;
     }
-    lines
+    (lines, blocks)
 }
 
 /// The source lines of `text`, split on `\n`, `\r\n` and lone `\r` (old Mac files), so that
@@ -231,24 +253,31 @@ struct Wrap {
 }
 
 impl Wrap {
+    /// The fit rule: whether the wrapper had no room left on `line` for the first word of
+    /// `next`, allowing `slack` columns of imprecision. A line wider than any plausible wrap
+    /// width was never wrapped: it is a paragraph written on one line, and as the widest line
+    /// of its block it would otherwise always look full.
+    fn no_room(self, line: &Line, next: &Line, slack: usize) -> bool {
+        line.width <= MAX_WRAP_WIDTH && line.width_with_first_word_of(next) + slack > self.width
+    }
+
     /// The fit rule with a tolerance, for lines that end mid-sentence.
-    fn is_nearly_full(self, needed_width: usize) -> bool {
-        needed_width + self.width / NEAR_FULL_DIVISOR > self.width
+    fn nearly_full(self, line: &Line, next: &Line) -> bool {
+        self.no_room(line, next, self.width / NEAR_FULL_DIVISOR)
     }
 
     /// The strict fit rule, for lines that end a sentence: a sentence can end at a paragraph's
     /// end or anywhere inside it, so only exact evidence of wrapping counts.
-    fn is_full(self, needed_width: usize) -> bool {
-        needed_width > self.width
+    fn full(self, line: &Line, next: &Line) -> bool {
+        self.no_room(line, next, 0)
     }
 
     /// Whether `line` was wrapped rather than ending its paragraph, judged by the fit rule.
     fn wrapped(self, line: &Line, next: &Line) -> bool {
-        let needed_width = line.width_with_first_word_of(next);
         if ends_sentence(line.text) {
-            self.corroborated && self.is_full(needed_width)
+            self.corroborated && self.full(line, next)
         } else {
-            self.is_nearly_full(needed_width)
+            self.nearly_full(line, next)
         }
     }
 
@@ -257,8 +286,7 @@ impl Wrap {
     /// ("am" / "21. Mai 2019", "nach" / "§ 5 Abs. 1", "Sachsen" / "– so der Minister –").
     fn cut_mid_sentence(self, line: &Line, next: &Line) -> bool {
         ends_with_hyphenated_word(line.text)
-            || (!ends_sentence(line.text)
-                && self.is_nearly_full(line.width_with_first_word_of(next)))
+            || (!ends_sentence(line.text) && self.nearly_full(line, next))
     }
 }
 
@@ -276,24 +304,12 @@ fn block_wrap(block: &[Line]) -> Wrap {
     let breaks = block.len().saturating_sub(1);
     let full_lines = block
         .windows(2)
-        .filter(|pair| loose.is_nearly_full(pair[0].width_with_first_word_of(&pair[1])))
+        .filter(|pair| loose.nearly_full(&pair[0], &pair[1]))
         .count();
     Wrap {
         width,
         corroborated: full_lines >= 2 && 2 * full_lines >= breaks,
     }
-}
-
-/// Splits the lines into blocks: maximal runs of lines without a blank line between them.
-fn blocks(lines: &[Line]) -> Vec<Range<usize>> {
-    let mut blocks: Vec<Range<usize>> = Vec::new();
-    for (index, line) in lines.iter().enumerate() {
-        match blocks.last_mut() {
-            Some(block) if line.blanks_before == 0 => block.end = index + 1,
-            _ => blocks.push(index..index + 1),
-        }
-    }
-    blocks
 }
 
 /// For every block, the wrap context of the single blank line before it, or `None` where the
@@ -313,18 +329,18 @@ fn blocks(lines: &[Line]) -> Vec<Range<usize>> {
 ///   and end mid-sentence: in a normal document, one-line paragraphs end with a full stop, and
 ///   few lines happen to be as wide as the widest. The seed article scores 71 %; no German law
 ///   of the corpus passes (the worst scores 42 %, a list of citations ending in commas).
-fn blank_line_contexts(lines: &[Line], blocks: &[Range<usize>]) -> Vec<Option<Wrap>> {
+fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
     // Runs of blocks joined by single blank lines, each with its estimated wrap width.
     let mut run_of_block = Vec::with_capacity(blocks.len());
     let mut run_widths: Vec<usize> = Vec::new();
     for block in blocks {
-        if run_widths.is_empty() || lines[block.start].blanks_before != 1 {
+        if run_widths.is_empty() || block.blank_lines_before != 1 {
             run_widths.push(0);
         }
         let run = run_widths.len() - 1;
         run_of_block.push(run);
-        if block.len() == 1 {
-            run_widths[run] = run_widths[run].max(lines[block.start].width);
+        if block.lines.len() == 1 {
+            run_widths[run] = run_widths[run].max(lines[block.lines.start].width);
         }
     }
     let run_wraps: Vec<Option<Wrap>> = run_widths
@@ -339,18 +355,17 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Range<usize>]) -> Vec<Option<Wr
         })
         .collect();
 
-    let single_line_blocks = blocks.iter().filter(|block| block.len() == 1).count();
+    let single_line_blocks = blocks.iter().filter(|block| block.lines.len() == 1).count();
     let mut samples = 0;
     let mut wrapped_samples = 0;
     for (index, pair) in blocks.windows(2).enumerate() {
-        let (line, next) = (&lines[pair[0].start], &lines[pair[1].start]);
-        if pair[0].len() != 1 || next.blanks_before != 1 {
+        if pair[0].lines.len() != 1 || pair[1].blank_lines_before != 1 {
             continue;
         }
+        let (line, next) = (&lines[pair[0].lines.start], &lines[pair[1].lines.start]);
         samples += 1;
         if let Some(wrap) = run_wraps[run_of_block[index]] {
-            if !ends_sentence(line.text) && wrap.is_nearly_full(line.width_with_first_word_of(next))
-            {
+            if !ends_sentence(line.text) && wrap.nearly_full(line, next) {
                 wrapped_samples += 1;
             }
         }
@@ -363,7 +378,7 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Range<usize>]) -> Vec<Option<Wr
         .iter()
         .zip(&run_of_block)
         .map(|(block, &run)| {
-            let soft = interleaved && lines[block.start].blanks_before == 1;
+            let soft = interleaved && block.blank_lines_before == 1;
             if soft {
                 run_wraps[run]
             } else {
@@ -464,28 +479,48 @@ fn is_enumeration_label(label: &str) -> bool {
     }
 }
 
-/// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
-///
-/// `last_number` is the number of the last numbered list item seen: "2." right after item "1."
-/// is a list item even where the line before looks cut mid-sentence.
-fn joint(line: &Line, next: &Line, wrap: Wrap, last_number: Option<u32>) -> Option<Joint> {
-    if let Some(marker) = list_marker(next.text) {
-        let cut = wrap.cut_mid_sentence(line, next);
-        let starts_item = match marker {
-            Marker::Bullet | Marker::Enumeration => true,
-            Marker::Dash | Marker::Section => !cut,
-            Marker::Numbered(number) => {
-                number == 1 || last_number.map(|last| last + 1) == Some(number) || !cut
-            }
-        };
-        if starts_item {
-            return None;
+/// What is known about the list the text may be in, to tell list markers from wrapped text.
+#[derive(Debug, Default, Clone, Copy)]
+struct ListState {
+    /// The marker that the current paragraph starts with: a dash or "§" after an item that
+    /// starts with the same marker is the next item, however the line before ends.
+    current: Option<Marker>,
+    /// The number of the last numbered paragraph: "2." right after item "1." is an item.
+    last_number: Option<u32>,
+}
+
+impl ListState {
+    fn start_paragraph(&mut self, line: &Line) {
+        self.current = list_marker(line.text);
+        if let Some(Marker::Numbered(number)) = self.current {
+            self.last_number = Some(number);
         }
     }
-    if ends_with_hyphenated_word(line.text) {
-        return Some(hyphen_joint(next.text));
+
+    /// Whether `next`, which starts with `marker`, starts a list item after `line`.
+    fn starts_item(self, marker: Marker, line: &Line, next: &Line, wrap: Wrap) -> bool {
+        let continues = || wrap.cut_mid_sentence(line, next);
+        match marker {
+            Marker::Bullet | Marker::Enumeration => true,
+            Marker::Dash | Marker::Section => self.current == Some(marker) || !continues(),
+            Marker::Numbered(number) => {
+                number == 1 || self.last_number.map(|last| last + 1) == Some(number) || !continues()
+            }
+        }
     }
-    wrap.wrapped(line, next).then_some(Joint::Space)
+}
+
+/// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
+fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
+    let starts_item =
+        list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap));
+    if starts_item {
+        None
+    } else if ends_with_hyphenated_word(line.text) {
+        Some(hyphen_joint(next.text))
+    } else {
+        wrap.wrapped(line, next).then_some(Joint::Space)
+    }
 }
 
 /// A reflowed paragraph, before long ones are cut into passages.
@@ -588,16 +623,15 @@ impl Paragraph {
 }
 
 /// Reflows the lines into paragraphs, deciding at every line break whether it ends one.
-fn paragraphs(lines: &[Line]) -> Vec<Paragraph> {
-    let blocks = blocks(lines);
-    let gap_contexts = blank_line_contexts(lines, &blocks);
+fn paragraphs(lines: &[Line], blocks: &[Block]) -> Vec<Paragraph> {
+    let gap_contexts = blank_line_contexts(lines, blocks);
     let mut paragraphs: Vec<Paragraph> = Vec::new();
-    let mut last_number = None;
+    let mut list = ListState::default();
     for (block, gap_context) in blocks.iter().zip(gap_contexts) {
-        let inner_context = block_wrap(&lines[block.clone()]);
-        for index in block.clone() {
+        let inner_context = block_wrap(&lines[block.lines.clone()]);
+        for index in block.lines.clone() {
             let line = &lines[index];
-            let context = if index == block.start {
+            let context = if index == block.lines.start {
                 gap_context
             } else {
                 Some(inner_context)
@@ -605,13 +639,11 @@ fn paragraphs(lines: &[Line]) -> Vec<Paragraph> {
             let previous = index.checked_sub(1).map(|previous| &lines[previous]);
             let joint = previous
                 .zip(context)
-                .and_then(|(previous, wrap)| joint(previous, line, wrap, last_number));
+                .and_then(|(previous, wrap)| joint(previous, line, wrap, list));
             match (paragraphs.last_mut(), joint) {
                 (Some(paragraph), Some(joint)) => paragraph.push(line, joint),
                 _ => {
-                    if let Some(Marker::Numbered(number)) = list_marker(line.text) {
-                        last_number = Some(number);
-                    }
+                    list.start_paragraph(line);
                     paragraphs.push(Paragraph::new(line));
                 }
             }
@@ -639,34 +671,57 @@ fn title(paragraphs: &[Paragraph]) -> String {
 }
 
 /// Byte ranges of `text` (trimmed, single-spaced) of at most `max_bytes` each, packing whole
-/// sentences greedily. A sentence longer than the limit is cut at spaces, and a single word
-/// longer than it at a character boundary. Runs in linear time: every byte is looked at a
-/// bounded number of times.
+/// sentences greedily: each piece ends at the last sentence end that fits. A sentence longer
+/// than the limit is cut at spaces, and a single word longer than it at a character boundary.
+///
+/// Runs in linear time. Segmenting the whole text into sentences would cost far more than
+/// everything else here (about a second for a 50 MB line), so only the end of each piece's
+/// window is examined: spaces after sentence-ending punctuation are candidates, and the
+/// segmenter confirms a candidate on a short stretch of text around it.
 fn piece_ranges(text: &str, max_bytes: usize) -> Vec<Range<usize>> {
     let mut pieces = Vec::new();
     let mut start = 0;
-    let mut end = 0;
-    for (sentence_start, sentence) in text.split_sentence_bound_indices() {
-        let sentence_end = sentence_start + sentence.trim_end().len();
-        if sentence_end - start <= max_bytes {
-            end = sentence_end;
-            continue;
-        }
-        if end > start {
-            pieces.push(start..end);
-        }
-        start = sentence_start;
-        while sentence_end - start > max_bytes {
-            let (piece_end, next_start) = word_cut(text, start, max_bytes);
-            pieces.push(start..piece_end);
-            start = next_start;
-        }
-        end = sentence_end;
-    }
-    if end > start {
+    while text.len() - start > max_bytes {
+        let (end, next_start) = sentence_cut(text, start, max_bytes)
+            .unwrap_or_else(|| word_cut(text, start, max_bytes));
         pieces.push(start..end);
+        start = next_start;
+    }
+    if start < text.len() {
+        pieces.push(start..text.len());
     }
     pieces
+}
+
+/// Where to end a piece starting at `start` at the last sentence end within `max_bytes`:
+/// returns the piece's end (a space) and the next piece's start, or `None` if no sentence ends
+/// in reach. Gives up after [`MAX_SENTENCE_CANDIDATES`] rejected candidates, so that text full of
+/// abbreviations costs no more than a bounded amount of work per piece.
+fn sentence_cut(text: &str, start: usize, max_bytes: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    (start + 1..=start + max_bytes)
+        .rev()
+        .filter(|&space| bytes[space] == b' ' && ends_sentence(&text[start..space]))
+        .take(MAX_SENTENCE_CANDIDATES)
+        .find(|&space| is_sentence_boundary(text, space + 1))
+        .map(|space| (space, space + 1))
+}
+
+/// Whether Unicode's sentence segmentation (UAX #29) puts a boundary at byte `offset` of
+/// `text`, judged on [`SENTENCE_CONTEXT_BYTES`] of text on either side. Its rules look only a
+/// few characters around a full stop in practice ("z. B. wird", "U.S. Army", "3. Mai").
+fn is_sentence_boundary(text: &str, offset: usize) -> bool {
+    let mut from = offset.saturating_sub(SENTENCE_CONTEXT_BYTES);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (offset + SENTENCE_CONTEXT_BYTES).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    text[from..to]
+        .split_sentence_bound_indices()
+        .any(|(index, _)| from + index == offset)
 }
 
 /// Where to cut a piece starting at `start` that must end within `max_bytes`: at the last space
@@ -674,15 +729,635 @@ fn piece_ranges(text: &str, max_bytes: usize) -> Vec<Range<usize>> {
 /// Returns the piece's end and the next piece's start.
 fn word_cut(text: &str, start: usize, max_bytes: usize) -> (usize, usize) {
     let limit = start + max_bytes;
-    let window = &text.as_bytes()[start..=limit];
-    match window.iter().rposition(|&byte| byte == b' ') {
-        Some(space) if space > 0 => (start + space, start + space + 1),
-        _ => {
-            let boundary = (start + 1..=limit)
-                .rev()
-                .find(|&index| text.is_char_boundary(index))
-                .unwrap_or(limit);
+    match text.as_bytes()[start + 1..=limit]
+        .iter()
+        .rposition(|&byte| byte == b' ')
+    {
+        Some(space) => (start + 1 + space, start + 2 + space),
+        None => {
+            let mut boundary = limit;
+            while !text.is_char_boundary(boundary) {
+                boundary -= 1;
+            }
             (boundary, boundary)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The passages of `text` as (first line, last line, text), checking the ordinals on the way.
+    fn passages(text: &str) -> Vec<(u32, u32, String)> {
+        let document = split_document(text);
+        for (index, passage) in document.passages.iter().enumerate() {
+            assert_eq!(passage.ordinal as usize, index + 1, "ordinals count from 1");
+        }
+        document
+            .passages
+            .into_iter()
+            .map(|passage| (passage.line_start, passage.line_end, passage.text))
+            .collect()
+    }
+
+    fn assert_passages(text: &str, expected: &[(u32, u32, &str)]) {
+        let expected: Vec<(u32, u32, String)> = expected
+            .iter()
+            .map(|&(start, end, text)| (start, end, text.to_owned()))
+            .collect();
+        assert_eq!(passages(text), expected);
+    }
+
+    #[test]
+    fn seed_article_with_a_blank_line_after_every_wrapped_line() {
+        let document = split_document(include_str!("../seeds/000_abce3f6bfaac9ef3.txt"));
+        assert_eq!(document.title, "Sachsen / Bayern – Zusammenarbeit stärken");
+        let expected = [
+            (2, 2, "Sachsen / Bayern", "Sachsen / Bayern"),
+            (4, 4, "Zusammenarbeit stärken", "Zusammenarbeit stärken"),
+            (
+                6,
+                9,
+                "[23.05.2019] Die Kabinette von Bayern und Sachsen",
+                "elektronische Behördenservices.",
+            ),
+            (
+                11,
+                17,
+                "Die Sächsische Staatsregierung",
+                "vereinbart worden.",
+            ),
+            (
+                19,
+                29,
+                "Laut einer Pressemeldung",
+                "Behördenkommunikation zu unterstützen.",
+            ),
+            (
+                31,
+                37,
+                "Im Bereich der künstlichen Intelligenz (KI)",
+                "eingebracht werden.",
+            ),
+            (
+                39,
+                43,
+                "Um elektronische Verwaltungsleistungen",
+                "künftig enger zusammen.",
+            ),
+            (
+                45,
+                49,
+                "Zur Verbesserung des Mobilfunks",
+                "zügig erteilt werden.",
+            ),
+            (
+                51,
+                55,
+                "Weitere Aspekte der Vereinbarung",
+                "Bürokratieabbau im Gesundheitswesen.",
+            ),
+        ];
+        assert_eq!(document.passages.len(), expected.len());
+        for (passage, (line_start, line_end, first, last)) in document.passages.iter().zip(expected)
+        {
+            assert_eq!(
+                (passage.line_start, passage.line_end),
+                (line_start, line_end)
+            );
+            assert!(passage.text.starts_with(first), "{}", passage.text);
+            assert!(passage.text.ends_with(last), "{}", passage.text);
+            assert!(!passage.text.contains("  "), "{}", passage.text);
+        }
+        assert!(document.passages[3]
+            .text
+            .contains("am 21. Mai 2019 zu einer gemeinsamen Kabinettssitzung zusammengekommen."));
+        assert!(document.passages[4]
+            .text
+            .contains("vorangebracht werden, welche es ermöglicht,"));
+    }
+
+    #[test]
+    fn blank_lines_separate_wrapped_paragraphs() {
+        let text = "\
+Die Kabinette von Bayern und Sachsen haben den Ausbau der
+länderübergreifenden Zusammenarbeit beschlossen. Auf einer gemeinsamen
+Sitzung ging es unter anderem um Quantenkommunikation.
+
+Im Bereich der künstlichen Intelligenz werde ein gemeinsames
+Expertenforum durchgeführt. Die Ergebnisse sollen in die Strategie der
+Bundesregierung eingebracht werden.
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    3,
+                    "Die Kabinette von Bayern und Sachsen haben den Ausbau der länderübergreifenden \
+                     Zusammenarbeit beschlossen. Auf einer gemeinsamen Sitzung ging es unter \
+                     anderem um Quantenkommunikation.",
+                ),
+                (
+                    5,
+                    7,
+                    "Im Bereich der künstlichen Intelligenz werde ein gemeinsames Expertenforum \
+                     durchgeführt. Die Ergebnisse sollen in die Strategie der Bundesregierung \
+                     eingebracht werden.",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn blank_lines_separate_one_line_paragraphs() {
+        let text = "\
+Die Kabinette haben den Ausbau der Zusammenarbeit beschlossen, und zwar einstimmig und ohne Aussprache.
+
+Es ging um Quantenkommunikation.
+
+Ein Expertenforum zur künstlichen Intelligenz soll folgen
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    1,
+                    "Die Kabinette haben den Ausbau der Zusammenarbeit beschlossen, und zwar \
+                     einstimmig und ohne Aussprache.",
+                ),
+                (3, 3, "Es ging um Quantenkommunikation."),
+                (
+                    5,
+                    5,
+                    "Ein Expertenforum zur künstlichen Intelligenz soll folgen",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn one_line_paragraphs_without_blank_lines_stay_apart() {
+        let text = "\
+Der erste Absatz steht auf einer einzigen langen Zeile und endet mit einem Punkt.
+Der zweite Absatz ist kürzer.
+Auch der dritte Absatz steht für sich allein auf seiner Zeile.
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    1,
+                    "Der erste Absatz steht auf einer einzigen langen Zeile und endet mit einem Punkt.",
+                ),
+                (2, 2, "Der zweite Absatz ist kürzer."),
+                (3, 3, "Auch der dritte Absatz steht für sich allein auf seiner Zeile."),
+            ],
+        );
+    }
+
+    #[test]
+    fn list_items_start_passages() {
+        let text = "\
+Vereinbart wurden:
+- Ausbau der Quantenkommunikation
+- Expertenforum zur KI
+• Bürokratieabbau im Gesundheitswesen
+1. Erstens wird eine Pilotstrecke zwischen Bayern und Sachsen gebaut,
+die Behörden verbindet.
+2. Zweitens wird ein Forum gegründet.
+a) Unterpunkt
+(1) Absatz
+(b) Buchstabe
+";
+        assert_passages(
+            text,
+            &[
+                (1, 1, "Vereinbart wurden:"),
+                (2, 2, "- Ausbau der Quantenkommunikation"),
+                (3, 3, "- Expertenforum zur KI"),
+                (4, 4, "• Bürokratieabbau im Gesundheitswesen"),
+                (
+                    5,
+                    6,
+                    "1. Erstens wird eine Pilotstrecke zwischen Bayern und Sachsen gebaut, die \
+                     Behörden verbindet.",
+                ),
+                (7, 7, "2. Zweitens wird ein Forum gegründet."),
+                (8, 8, "a) Unterpunkt"),
+                (9, 9, "(1) Absatz"),
+                (10, 10, "(b) Buchstabe"),
+            ],
+        );
+    }
+
+    #[test]
+    fn numbers_and_dashes_that_the_wrapper_moved_to_a_line_start_are_no_list() {
+        let text = "\
+Die Sächsische Staatsregierung und der Ministerrat sind am
+21. Mai 2019 zusammengekommen. Das Vorhaben stammt aus dem
+20. Jahrhundert und wurde damals von Bayern und Sachsen
+– so der Minister – erstmals vereinbart, und zwar nach
+§ 5 des Staatsvertrags zwischen beiden Ländern.
+";
+        assert_passages(
+            text,
+            &[(
+                1,
+                5,
+                "Die Sächsische Staatsregierung und der Ministerrat sind am 21. Mai 2019 \
+                 zusammengekommen. Das Vorhaben stammt aus dem 20. Jahrhundert und wurde damals \
+                 von Bayern und Sachsen – so der Minister – erstmals vereinbart, und zwar nach \
+                 § 5 des Staatsvertrags zwischen beiden Ländern.",
+            )],
+        );
+    }
+
+    #[test]
+    fn list_markers() {
+        let cases = [
+            ("- Punkt", Some(Marker::Dash)),
+            ("– Punkt", Some(Marker::Dash)),
+            ("• Punkt", Some(Marker::Bullet)),
+            ("* Punkt", Some(Marker::Bullet)),
+            ("§ 1 Beginn", Some(Marker::Section)),
+            ("(1) Absatz", Some(Marker::Enumeration)),
+            ("(2a) Absatz", Some(Marker::Enumeration)),
+            ("a) Buchstabe", Some(Marker::Enumeration)),
+            ("aa) Doppelbuchstabe", Some(Marker::Enumeration)),
+            ("  12. Punkt", Some(Marker::Numbered(12))),
+            ("3.", Some(Marker::Numbered(3))),
+            ("21. Mai 2019", None),
+            ("1. Jan. 2020", None),
+            ("2019. Jahr", None),
+            ("23.05.2019 Datum", None),
+            ("(KI) werde", None),
+            ("-Punkt", None),
+            ("§5", None),
+        ];
+        for (line, marker) in cases {
+            assert_eq!(list_marker(line), marker, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn headings_followed_directly_by_text() {
+        let text = "\
+Sachsen / Bayern
+Zusammenarbeit stärken
+Die Kabinette von Bayern und Sachsen haben den Ausbau der länderübergreifenden Zusammenarbeit beschlossen.
+Ergebnisse
+Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendungen für den Staat finden.
+";
+        let document = split_document(text);
+        assert_eq!(document.title, "Sachsen / Bayern – Zusammenarbeit stärken");
+        assert_passages(
+            text,
+            &[
+                (1, 1, "Sachsen / Bayern"),
+                (2, 2, "Zusammenarbeit stärken"),
+                (
+                    3,
+                    3,
+                    "Die Kabinette von Bayern und Sachsen haben den Ausbau der \
+                     länderübergreifenden Zusammenarbeit beschlossen.",
+                ),
+                (4, 4, "Ergebnisse"),
+                (
+                    5,
+                    5,
+                    "Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und \
+                     Anwendungen für den Staat finden.",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn title_takes_at_most_three_headings_and_needs_text_after_them() {
+        let four_headings = "Eins\n\nZwei\n\nDrei\n\nVier\n\nEin Satz zum Schluss.\n";
+        assert_eq!(split_document(four_headings).title, "Eins – Zwei – Drei");
+        assert_eq!(split_document("Eins\n\nZwei\n").title, "");
+        assert_eq!(split_document("Nur ein Satz.\n\nTitel\n").title, "");
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_count_as_one_line_break_each() {
+        assert_passages(
+            "Überschrift\r\n\r\nErster Absatz.\r\n\r\nZweiter Absatz.\r\n",
+            &[
+                (1, 1, "Überschrift"),
+                (3, 3, "Erster Absatz."),
+                (5, 5, "Zweiter Absatz."),
+            ],
+        );
+        assert_passages(
+            "Überschrift\r\rErster Absatz.\r\rZweiter Absatz.\r",
+            &[
+                (1, 1, "Überschrift"),
+                (3, 3, "Erster Absatz."),
+                (5, 5, "Zweiter Absatz."),
+            ],
+        );
+        // "\r\n" then "\r": two line breaks, so line 2 is empty.
+        assert_passages(
+            "Erster Absatz.\r\n\rZweiter Absatz.",
+            &[(1, 1, "Erster Absatz."), (3, 3, "Zweiter Absatz.")],
+        );
+    }
+
+    #[test]
+    fn hyphenated_words_at_line_ends() {
+        let text = "\
+Es geht um die Behörden-
+kommunikation im IT-
+Planungsrat der Bundes-
+und Landesbehörden.
+";
+        assert_passages(
+            text,
+            &[(
+                1,
+                4,
+                "Es geht um die Behördenkommunikation im IT-Planungsrat der Bundes- und \
+                 Landesbehörden.",
+            )],
+        );
+        // A dash after a space is no hyphenation: the space stays.
+        assert_passages("Bayern -\nSachsen", &[(1, 2, "Bayern - Sachsen")]);
+    }
+
+    #[test]
+    fn two_blank_lines_end_a_paragraph_even_in_blank_interleaved_text() {
+        let text = "\
+Die Landesregierung hat am Dienstag ein neues Programm zur
+
+Förderung der digitalen Verwaltung beschlossen und damit
+
+einen wichtigen Schritt getan. Die Mittel sollen vor allem
+
+in die Ausstattung der kommunalen Behörden fließen, die
+
+
+bislang oft mit veralteter Technik arbeiten müssen. Auch die
+
+Schulen im ländlichen Raum sollen von dem Programm
+
+profitieren.
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    7,
+                    "Die Landesregierung hat am Dienstag ein neues Programm zur Förderung der \
+                     digitalen Verwaltung beschlossen und damit einen wichtigen Schritt getan. Die \
+                     Mittel sollen vor allem in die Ausstattung der kommunalen Behörden fließen, \
+                     die",
+                ),
+                (
+                    10,
+                    14,
+                    "bislang oft mit veralteter Technik arbeiten müssen. Auch die Schulen im \
+                     ländlichen Raum sollen von dem Programm profitieren.",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn german_law_layout() {
+        let text = "\
+Bürgerliches Gesetzbuch (BGB)
+
+Ausfertigungsdatum
+1896-08-18
+
+§ 1 Beginn der Rechtsfähigkeit
+
+Die Rechtsfähigkeit des Menschen beginnt mit der Vollendung der Geburt.
+
+§ 7 Wohnsitz; Begründung und Aufhebung
+
+(1) Wer sich an einem Orte ständig niederlässt, begründet an diesem Orte seinen Wohnsitz.
+
+(2) Der Wohnsitz kann gleichzeitig an mehreren Orten bestehen.
+
+§ 13 Verbraucher
+
+Im Sinne dieses Gesetzes ist
+1. Verbraucher jede natürliche Person, die ein Rechtsgeschäft abschließt;
+2. Unternehmer jede Person, die gewerblich handelt.
+";
+        assert_eq!(split_document(text).title, "Bürgerliches Gesetzbuch (BGB)");
+        assert_passages(
+            text,
+            &[
+                (1, 1, "Bürgerliches Gesetzbuch (BGB)"),
+                (3, 4, "Ausfertigungsdatum 1896-08-18"),
+                (6, 6, "§ 1 Beginn der Rechtsfähigkeit"),
+                (
+                    8,
+                    8,
+                    "Die Rechtsfähigkeit des Menschen beginnt mit der Vollendung der Geburt.",
+                ),
+                (10, 10, "§ 7 Wohnsitz; Begründung und Aufhebung"),
+                (
+                    12,
+                    12,
+                    "(1) Wer sich an einem Orte ständig niederlässt, begründet an diesem Orte \
+                     seinen Wohnsitz.",
+                ),
+                (
+                    14,
+                    14,
+                    "(2) Der Wohnsitz kann gleichzeitig an mehreren Orten bestehen.",
+                ),
+                (16, 16, "§ 13 Verbraucher"),
+                (18, 18, "Im Sinne dieses Gesetzes ist"),
+                (
+                    19,
+                    19,
+                    "1. Verbraucher jede natürliche Person, die ein Rechtsgeschäft abschließt;",
+                ),
+                (
+                    20,
+                    20,
+                    "2. Unternehmer jede Person, die gewerblich handelt.",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn wikipedia_layout_keeps_every_line_a_paragraph() {
+        let text = "\
+Super Bowl 50
+
+Der Super Bowl 50 war ein American-Football-Spiel zur Ermittlung des Meisters der National Football League für die Saison 2015. Die Denver Broncos besiegten die Carolina Panthers mit 24:10.
+
+Das Spiel wurde am 7. Februar 2016 im Levi's Stadium in Santa Clara ausgetragen
+
+Die Broncos besiegten die Pittsburgh Steelers in der Divisional Round.
+";
+        assert_eq!(split_document(text).title, "Super Bowl 50");
+        assert_passages(
+            text,
+            &[
+                (1, 1, "Super Bowl 50"),
+                (
+                    3,
+                    3,
+                    "Der Super Bowl 50 war ein American-Football-Spiel zur Ermittlung des Meisters \
+                     der National Football League für die Saison 2015. Die Denver Broncos \
+                     besiegten die Carolina Panthers mit 24:10.",
+                ),
+                (
+                    5,
+                    5,
+                    "Das Spiel wurde am 7. Februar 2016 im Levi's Stadium in Santa Clara ausgetragen",
+                ),
+                (7, 7, "Die Broncos besiegten die Pittsburgh Steelers in der Divisional Round."),
+            ],
+        );
+    }
+
+    /// The source line of every word of `text`, for texts without hyphenated line ends.
+    fn word_lines(text: &str) -> Vec<u32> {
+        source_lines(text)
+            .zip(1..)
+            .flat_map(|(line, number)| line.split_whitespace().map(move |_| number))
+            .collect()
+    }
+
+    /// Checks that the passages cover the words of `text` in order, and that each passage's
+    /// line range runs from its first word's line to its last word's line.
+    fn assert_line_ranges_follow_words(text: &str, passages: &[Passage]) {
+        let lines = word_lines(text);
+        let mut word = 0;
+        for passage in passages {
+            let words = passage.text.split_whitespace().count();
+            assert_eq!(passage.line_start, lines[word], "{passage:?}");
+            assert_eq!(passage.line_end, lines[word + words - 1], "{passage:?}");
+            word += words;
+        }
+        assert_eq!(word, lines.len());
+    }
+
+    #[test]
+    fn long_paragraphs_are_cut_at_sentence_ends_with_their_own_line_ranges() {
+        // 120 lines of equal width, each ending mid-sentence: one wrapped paragraph.
+        let mut text: String = (0..120)
+            .map(|line| {
+                format!("Satz {line:03} endet hier. Der nächste beginnt und geht weiter mit\n")
+            })
+            .collect();
+        text.push_str("Schluss.\n");
+        let document = split_document(&text);
+        let pieces = &document.passages;
+        assert!(pieces.len() > 3, "{} pieces", pieces.len());
+        for piece in pieces {
+            assert!(piece.text.len() <= MAX_PASSAGE_BYTES);
+            assert!(
+                piece.text.ends_with('.'),
+                "cut inside a sentence: {}",
+                piece.text
+            );
+            assert!(piece.text.starts_with("Satz") || piece.text.starts_with("Der"));
+        }
+        let joined: Vec<&str> = pieces.iter().map(|piece| piece.text.as_str()).collect();
+        assert_eq!(
+            joined.join(" "),
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        assert_line_ranges_follow_words(&text, pieces);
+    }
+
+    #[test]
+    fn overlong_sentences_are_cut_between_words() {
+        let text = "wort ".repeat(1000);
+        let pieces = split_document(&text).passages;
+        assert_eq!(pieces.len(), 3);
+        assert!(pieces
+            .iter()
+            .all(|piece| piece.text.len() <= MAX_PASSAGE_BYTES));
+        assert!(pieces
+            .iter()
+            .all(|piece| piece.text.split(' ').all(|word| word == "wort")));
+        assert_line_ranges_follow_words(&text, &pieces);
+    }
+
+    #[test]
+    fn overlong_words_are_cut_at_char_boundaries() {
+        let text = "x".repeat(10_000);
+        let pieces = split_document(&text).passages;
+        assert_eq!(pieces.len(), 5);
+        assert!(pieces
+            .iter()
+            .all(|piece| piece.text.len() == MAX_PASSAGE_BYTES));
+        assert!(pieces
+            .iter()
+            .all(|piece| (piece.line_start, piece.line_end) == (1, 1)));
+
+        let text = format!("Anfang\n{}\nEnde", "€".repeat(10_000));
+        let pieces = split_document(&text).passages;
+        let texts: String = pieces.iter().map(|piece| piece.text.as_str()).collect();
+        assert_eq!(texts, format!("Anfang{}Ende", "€".repeat(10_000)));
+        assert!(pieces
+            .iter()
+            .all(|piece| piece.text.len() <= MAX_PASSAGE_BYTES));
+    }
+
+    #[test]
+    fn a_line_of_several_megabytes_is_split_in_linear_time() {
+        let line = "Das ist ein Satz mit ein paar Wörtern. ".repeat(100_000);
+        let started = std::time::Instant::now();
+        let pieces = split_document(&line).passages;
+        // Quadratic work on 4 MB would take hours; linear work takes well under a second.
+        assert!(started.elapsed().as_secs() < 20);
+        assert_eq!(
+            pieces
+                .iter()
+                .map(|piece| piece.text.len() + 1)
+                .sum::<usize>(),
+            line.len()
+        );
+        assert!(pieces
+            .iter()
+            .all(|piece| piece.text.len() <= MAX_PASSAGE_BYTES));
+        assert!(pieces.iter().all(|piece| piece.text.ends_with("Wörtern.")));
+    }
+
+    #[test]
+    fn empty_and_blank_input_has_no_passages() {
+        for text in ["", " ", "\n\n\n", "\r", "\r\n", " \t \r\n\u{a0}\n "] {
+            assert_eq!(split_document(text), SplitDocument::default(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn unusual_characters_pass_through_unharmed() {
+        let text = "a\u{0}b\n\ne\u{301}\u{301}\u{301}\n\n👍🏽 👨‍👩‍👧\n\nمرحبا بالعالم\n\n\u{2028}";
+        assert_passages(
+            text,
+            &[
+                (1, 1, "a\u{0}b"),
+                (3, 3, "e\u{301}\u{301}\u{301}"),
+                (5, 5, "👍🏽 👨‍👩‍👧"),
+                (7, 7, "مرحبا بالعالم"),
+            ],
+        );
+        assert_eq!(split_document("\u{feff}Titel\n\nText.").title, "Titel");
+        let combining = format!("a{}", "\u{301}".repeat(5000));
+        let texts: String = split_document(&combining)
+            .passages
+            .into_iter()
+            .map(|passage| passage.text)
+            .collect();
+        assert_eq!(texts, combining);
     }
 }
