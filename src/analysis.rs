@@ -17,12 +17,14 @@
 use std::collections::HashMap;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use crate::compound::Splitter;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Bumped whenever the terms produced for some text change; an index built with another
 /// version must be rebuilt, because its terms would no longer meet the query's.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -59,6 +61,9 @@ pub struct Word {
     pub exact: String,
     /// Whether this word is a whole hyphenated compound whose parts follow as their own words.
     pub is_hyphen_compound: bool,
+    /// Whether it is written with a capital letter: in German, the mark of a noun (and so of a
+    /// word that may be a closed compound).
+    pub capitalized: bool,
 }
 
 /// Splits `text` into words on Unicode word boundaries (UAX #29), joining hyphenated
@@ -105,6 +110,7 @@ fn flush_run(text: &str, run: &mut Vec<(usize, &str)>, position: &mut usize, out
             position: *position,
             exact: normalize(&text[start..end]),
             is_hyphen_compound: true,
+            capitalized: false,
         });
     }
     for &(start, segment) in run.iter() {
@@ -114,6 +120,7 @@ fn flush_run(text: &str, run: &mut Vec<(usize, &str)>, position: &mut usize, out
             position: *position,
             exact: normalize(segment),
             is_hyphen_compound: false,
+            capitalized: segment.starts_with(char::is_uppercase),
         });
         *position += 1;
     }
@@ -222,6 +229,7 @@ pub fn term_of(word: &Word, form: Form, stemmer: &mut Stemmer) -> String {
 pub struct GermanTokenizer {
     form: Form,
     stemmer: Stemmer,
+    splitter: Splitter,
     tokens: Vec<Token>,
 }
 
@@ -230,8 +238,26 @@ impl GermanTokenizer {
         GermanTokenizer {
             form,
             stemmer: Stemmer::default(),
+            splitter: Splitter::default(),
             tokens: Vec::new(),
         }
+    }
+}
+
+/// Stems of the parts of a compound noun ("Behördenkommunikation" → "behord", "kommunikation"),
+/// empty for other words. Parts go into the stemmed field at the compound's own position, so
+/// "Kommunikation" finds "Behördenkommunikation" while the exact field, which has no parts,
+/// still ranks a whole-word match higher.
+pub fn part_stems(word: &Word, splitter: &mut Splitter, stemmer: &mut Stemmer) -> Vec<String> {
+    if !word.capitalized {
+        return Vec::new();
+    }
+    match splitter.split(&word.exact) {
+        Some(parts) => parts
+            .iter()
+            .map(|part| stemmer.stem(part).to_owned())
+            .collect(),
+        None => Vec::new(),
     }
 }
 
@@ -247,14 +273,20 @@ impl Tokenizer for GermanTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GermanTokenStream<'a> {
         self.tokens.clear();
         for word in words(text) {
-            let term = term_of(&word, self.form, &mut self.stemmer);
-            self.tokens.push(Token {
+            let token = |text| Token {
                 offset_from: word.start,
                 offset_to: word.end,
                 position: word.position,
-                text: term,
+                text,
                 position_length: 1,
-            });
+            };
+            self.tokens
+                .push(token(term_of(&word, self.form, &mut self.stemmer)));
+            if self.form == Form::Stem {
+                for part in part_stems(&word, &mut self.splitter, &mut self.stemmer) {
+                    self.tokens.push(token(part));
+                }
+            }
         }
         GermanTokenStream {
             tokens: &mut self.tokens,
@@ -388,6 +420,34 @@ mod tests {
         assert_eq!(terms.len(), 1);
         assert!(terms[0].len() <= MAX_TERM_BYTES);
         assert_eq!(terms, exacts(&huge), "cutting is deterministic");
+    }
+
+    #[test]
+    fn compound_nouns_add_their_parts_at_their_position() {
+        let mut tokenizer = GermanTokenizer::new(Form::Stem);
+        let mut stream = tokenizer.token_stream("sichere Behördenkommunikation");
+        let mut got = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            got.push((t.text.clone(), t.offset_from, t.position));
+        }
+        assert_eq!(
+            got,
+            vec![
+                ("sich".to_owned(), 0, 0),
+                ("behordenkommunikation".to_owned(), 8, 1),
+                ("behord".to_owned(), 8, 1),
+                ("kommunikation".to_owned(), 8, 1),
+            ]
+        );
+        // Lower-case words are not nouns and are never split; the exact form has no parts.
+        let mut exact = GermanTokenizer::new(Form::Exact);
+        let mut stream = exact.token_stream("Behördenkommunikation");
+        let mut count = 0;
+        while stream.advance() {
+            count += 1;
+        }
+        assert_eq!(count, 1);
     }
 
     #[test]

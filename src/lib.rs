@@ -7,6 +7,7 @@
 //! [`app`] ties them together for the command line; the binary only parses flags.
 
 pub mod analysis;
+pub mod compound;
 pub mod app;
 pub mod decode;
 pub mod index;

@@ -12,7 +12,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
-use crate::analysis::{normalize, words, Stemmer, Word};
+use crate::analysis::{normalize, part_stems, words, Stemmer, Word};
+use crate::compound::Splitter;
 use crate::index::{Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
 
@@ -21,6 +22,9 @@ use crate::query::{is_stop_word, parse, Clause, Occur};
 const EXACT_BOOST: f32 = 0.6;
 /// Weight of a match in the document title relative to one in the passage.
 const TITLE_BOOST: f32 = 0.5;
+/// Weight of each part of a compound query word ("Behördenkommunikation" also looks for
+/// "Behörde" and "Kommunikation"), below the compound itself.
+const PART_BOOST: f32 = 0.3;
 
 /// How query words are matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,7 +65,12 @@ struct Highlighter {
 }
 
 impl Highlighter {
-    fn ranges(&self, text: &str, stemmer: &mut Stemmer) -> Vec<(usize, usize)> {
+    fn ranges(
+        &self,
+        text: &str,
+        stemmer: &mut Stemmer,
+        splitter: &mut Splitter,
+    ) -> Vec<(usize, usize)> {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for word in words(text) {
             let hit = self.exacts.contains(&word.exact)
@@ -69,7 +78,10 @@ impl Highlighter {
                 || self
                     .prefixes
                     .iter()
-                    .any(|p| word.exact.starts_with(p.as_str()));
+                    .any(|p| word.exact.starts_with(p.as_str()))
+                || part_stems(&word, splitter, stemmer)
+                    .iter()
+                    .any(|part| self.stems.contains(part));
             if hit {
                 match ranges.last_mut() {
                     // Parts of an already highlighted hyphenated word fall inside it.
@@ -87,6 +99,7 @@ struct Builder<'a> {
     fields: &'a Fields,
     matching: Matching,
     stemmer: Stemmer,
+    splitter: Splitter,
     highlighter: Highlighter,
 }
 
@@ -122,14 +135,31 @@ impl Builder<'_> {
         }
         match self.matching {
             Matching::Exact => Self::term_query(self.fields.exact, &word.exact),
-            Matching::Stemmed => Self::any_of(vec![
-                Self::term_query(self.fields.text, &stem),
-                Self::boosted(
-                    Self::term_query(self.fields.exact, &word.exact),
-                    EXACT_BOOST,
-                ),
-                Self::boosted(Self::term_query(self.fields.title, &stem), TITLE_BOOST),
-            ]),
+            Matching::Stemmed => {
+                let mut queries = vec![
+                    Self::term_query(self.fields.text, &stem),
+                    Self::boosted(
+                        Self::term_query(self.fields.exact, &word.exact),
+                        EXACT_BOOST,
+                    ),
+                    Self::boosted(Self::term_query(self.fields.title, &stem), TITLE_BOOST),
+                ];
+                // Query words are split whatever their case: people type nouns in lower case.
+                let noun = Word {
+                    capitalized: true,
+                    ..word.clone()
+                };
+                for part in part_stems(&noun, &mut self.splitter, &mut self.stemmer) {
+                    if highlight {
+                        self.highlighter.stems.insert(part.clone());
+                    }
+                    queries.push(Self::boosted(
+                        Self::term_query(self.fields.text, &part),
+                        PART_BOOST,
+                    ));
+                }
+                Self::any_of(queries)
+            }
         }
     }
 
@@ -238,6 +268,7 @@ fn build(
         fields,
         matching,
         stemmer: Stemmer::default(),
+        splitter: Splitter::default(),
         highlighter: Highlighter::default(),
     };
 
@@ -312,6 +343,7 @@ pub fn search(
         .context("search failed")?;
     let fields = &index.fields;
     let mut stemmer = Stemmer::default();
+    let mut splitter = Splitter::default();
     let mut hits = Vec::with_capacity(top.len());
     for (rank, (score, address)) in top.into_iter().enumerate() {
         let doc: TantivyDocument = index
@@ -338,7 +370,7 @@ pub fn search(
             line_start: number_of(fields.line_start),
             line_end: number_of(fields.line_end),
             title: text_of(fields.title),
-            highlights: highlighter.ranges(&text, &mut stemmer),
+            highlights: highlighter.ranges(&text, &mut stemmer, &mut splitter),
             text,
         });
     }

@@ -1,0 +1,247 @@
+//! German compound splitting: "Behördenkommunikation" → "behörden" + "kommunikation".
+//!
+//! The method is Koehn & Knight's (2003): split where the parts are words in their own right,
+//! and prefer the split whose parts are most frequent. Knowing which strings are words comes
+//! from a lexicon derived from the German federal laws (`data/lexicon-de.tsv`, public domain,
+//! see README), compiled into an FST at build time.
+//!
+//! Precision matters as much as recall, so the rules are strict:
+//! - Only nouns are split (a capitalised word in the text, never a known non-noun): adverbs
+//!   and adjectives like "insgesamt" or "beispielsweise" stay whole.
+//! - The head (last part) must be a noun of the lexicon (capitalised mid-sentence in at least
+//!   half its occurrences), at least [`MIN_HEAD_CHARS`] long. This keeps "Mitarbeiterinnen"
+//!   from ending in "innen" and "Abteilung" from ending in "lung".
+//! - The modifier must be a lexicon word (after removing a linking element: -s-, -es-, -n-,
+//!   -en-, -er-, -e-) of at least [`MIN_MODIFIER_CHARS`] letters as written, or a compound
+//!   itself, or an unknown word of at least [`MIN_UNKNOWN_MODIFIER_CHARS`] letters ("Quanten"
+//!   is not in the laws). So "Erbrecht" and "Beobachtung" are not cut after three or four letters.
+
+use std::collections::HashMap;
+
+use fst::Map;
+
+static LEXICON_FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.fst"));
+
+const MIN_WORD_CHARS: usize = 8;
+const MIN_HEAD_CHARS: usize = 4;
+const MIN_MODIFIER_CHARS: usize = 4;
+const MIN_UNKNOWN_MODIFIER_CHARS: usize = 5;
+/// Linking elements (Fugen) that may stand between modifier and head, longest first.
+const LINKS: &[&str] = &["es", "en", "er", "s", "n", "e"];
+/// Most split attempts for one word: nested splitting could otherwise grow exponentially on
+/// a long chain of nouns ("amtamtamt…"); real compounds need far fewer.
+const MAX_ATTEMPTS: u32 = 4_000;
+/// Deepest nesting split ("Donau|dampf|schiff|fahrts|gesellschafts|kapitän" needs several).
+const MAX_DEPTH: usize = 6;
+
+/// What the lexicon knows of a lowercased word form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    count: u64,
+    noun: bool,
+}
+
+fn lexicon() -> Map<&'static [u8]> {
+    Map::new(LEXICON_FST).expect("the lexicon FST is built by build.rs")
+}
+
+fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
+    map.get(word).map(|value| Entry {
+        count: value >> 1,
+        noun: value & 1 == 1,
+    })
+}
+
+/// Splits lowercased compound nouns, remembering its answers (German text is Zipfian).
+pub struct Splitter {
+    map: Map<&'static [u8]>,
+    memo: HashMap<String, Option<Vec<String>>>,
+}
+
+impl Default for Splitter {
+    fn default() -> Self {
+        Splitter {
+            map: lexicon(),
+            memo: HashMap::new(),
+        }
+    }
+}
+
+impl Clone for Splitter {
+    /// A clone starts with an empty memo: each indexing thread keeps its own.
+    fn clone(&self) -> Self {
+        Splitter::default()
+    }
+}
+
+/// Bound on remembered words, so memory stays flat on any corpus.
+const MEMO_LIMIT: usize = 200_000;
+
+impl Splitter {
+    /// The parts of a lowercased noun (`word` as [`crate::analysis::normalize`] gives it), or
+    /// `None` if it is not a compound. Parts are lowercased word forms without linking elements.
+    pub fn split(&mut self, word: &str) -> Option<&[String]> {
+        if !self.memo.contains_key(word) {
+            if self.memo.len() >= MEMO_LIMIT {
+                self.memo.clear();
+            }
+            let parts = self.compute(word);
+            self.memo.insert(word.to_owned(), parts);
+        }
+        self.memo[word].as_deref()
+    }
+
+    fn compute(&self, word: &str) -> Option<Vec<String>> {
+        if word.chars().count() < MIN_WORD_CHARS || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let whole = lookup(&self.map, word);
+        if whole.is_some_and(|e| !e.noun) {
+            return None;
+        }
+        let (parts, score) = self.best_split(word, MAX_DEPTH, &mut 0)?;
+        // Koehn & Knight: a word more frequent on its own than its parts are is no compound
+        // ("Mitarbeiterinnen" is not "Mitarbeit" + "Rinnen").
+        let whole_count = whole.map_or(0.0, |e| e.count as f64);
+        (score > whole_count).then_some(parts)
+    }
+
+    /// Best split of `word` into modifier(s) + noun head, with its score (geometric mean of
+    /// the parts' frequencies, as Koehn & Knight).
+    fn best_split(
+        &self,
+        word: &str,
+        depth: usize,
+        attempts: &mut u32,
+    ) -> Option<(Vec<String>, f64)> {
+        *attempts += 1;
+        if depth == 0 || *attempts > MAX_ATTEMPTS {
+            return None;
+        }
+        let mut best: Option<(Vec<String>, f64)> = None;
+        for (at, _) in word.char_indices().skip(MIN_MODIFIER_CHARS) {
+            let (modifier, head) = word.split_at(at);
+            if head.chars().count() < MIN_HEAD_CHARS {
+                break;
+            }
+            let Some(head_entry) = lookup(&self.map, head).filter(|e| e.noun) else {
+                continue;
+            };
+            let Some((mut parts, modifier_score)) = self.modifier(modifier, depth, attempts) else {
+                continue;
+            };
+            parts.push(head.to_owned());
+            let score = (modifier_score * head_entry.count as f64).powf(1.0 / parts.len() as f64);
+            if best.as_ref().is_none_or(|(_, s)| score > *s) {
+                best = Some((parts, score));
+            }
+        }
+        best
+    }
+
+    /// Reads `modifier` as a lexicon word (with or without a linking element), a compound,
+    /// or a long unknown word; returns its parts and the product of their frequencies.
+    fn modifier(
+        &self,
+        modifier: &str,
+        depth: usize,
+        attempts: &mut u32,
+    ) -> Option<(Vec<String>, f64)> {
+        let candidates: Vec<&str> = std::iter::once(modifier)
+            .chain(
+                LINKS
+                    .iter()
+                    .filter_map(|link| modifier.strip_suffix(link))
+                    .filter(|stripped| stripped.chars().count() >= MIN_MODIFIER_CHARS - 1),
+            )
+            .collect();
+        let known = candidates
+            .iter()
+            .filter_map(|c| lookup(&self.map, c).map(|e| (vec![c.to_string()], e.count as f64)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if known.is_some() {
+            return known;
+        }
+        // A compound modifier ("Gesellschafts-" in "…gesellschaftskapitän") ends in its own
+        // linking element, so its stripped forms are split too.
+        let nested = candidates
+            .iter()
+            .filter_map(|c| self.best_split(c, depth - 1, attempts))
+            .map(|(parts, score)| {
+                // Product of frequencies, so the caller's root stays a geometric mean.
+                let product = score.powf(parts.len() as f64);
+                (parts, product)
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if nested.is_some() {
+            return nested;
+        }
+        let letters = modifier.chars().count();
+        let has_vowel = modifier.chars().any(|c| "aeiouäöüy".contains(c));
+        (letters >= MIN_UNKNOWN_MODIFIER_CHARS && has_vowel)
+            .then(|| (vec![modifier.to_owned()], 1.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(word: &str) -> Option<Vec<String>> {
+        Splitter::default().split(word).map(<[String]>::to_vec)
+    }
+
+    fn parts(list: &[&str]) -> Option<Vec<String>> {
+        Some(list.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn splits_compounds_of_the_seed() {
+        assert_eq!(
+            split("quantenkommunikation"),
+            parts(&["quanten", "kommunikation"])
+        );
+        assert_eq!(
+            split("behördenkommunikation"),
+            parts(&["behörde", "kommunikation"])
+        );
+        assert_eq!(split("kabinettssitzung"), parts(&["kabinett", "sitzung"]));
+        assert_eq!(split("behördenservices"), parts(&["behörde", "services"]));
+        assert_eq!(
+            split("wirtschaftsministerium"),
+            parts(&["wirtschaft", "ministerium"])
+        );
+    }
+
+    #[test]
+    fn splits_long_compounds_recursively() {
+        let got = split("donaudampfschifffahrtsgesellschaftskapitän").expect("a compound");
+        assert_eq!(got.last().map(String::as_str), Some("kapitän"));
+        assert!(got.contains(&"gesellschaft".to_owned()), "{got:?}");
+    }
+
+    #[test]
+    fn pathological_chains_stay_bounded() {
+        // Would not finish without the attempt budget.
+        let _ = split(&"amt".repeat(40));
+        let _ = split(&"gesellschaft".repeat(10));
+    }
+
+    #[test]
+    fn leaves_non_compounds_whole() {
+        for word in [
+            "insgesamt",
+            "verwaltung",
+            "abteilung",
+            "beobachten",
+            "beobachtung",
+            "erbrecht",
+            "mitarbeiterinnen",
+            "beispielsweise",
+            "unternehmen",
+            "kommunikation",
+        ] {
+            assert_eq!(split(word), None, "{word}");
+        }
+    }
+}
