@@ -1,7 +1,7 @@
 //! Turning a parsed query into a tantivy query over the German fields, running it, and
 //! collecting ranked passages with the byte ranges of the words that matched.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use tantivy::collector::TopDocs;
@@ -56,12 +56,16 @@ pub struct Hit {
     pub highlights: Vec<(usize, usize)>,
 }
 
-/// What to highlight: the stems and exact forms of all positive query words, and prefixes.
+/// What to highlight: the stems and exact forms of all positive query words, prefixes, and
+/// phrases (marked only where the whole phrase stands, not wherever one of its words does).
 #[derive(Debug, Default)]
 struct Highlighter {
     stems: HashSet<String>,
     exacts: HashSet<String>,
     prefixes: Vec<String>,
+    /// Phrases as (position offset, key) pairs; keys are stems, or exact forms with `exact_keys`.
+    phrases: Vec<Vec<(usize, String)>>,
+    exact_keys: bool,
 }
 
 impl Highlighter {
@@ -71,26 +75,71 @@ impl Highlighter {
         stemmer: &mut Stemmer,
         splitter: &mut Splitter,
     ) -> Vec<(usize, usize)> {
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for word in words(text) {
-            let hit = self.exacts.contains(&word.exact)
+        let ws = words(text);
+        let mut marked = vec![false; ws.len()];
+        for (i, word) in ws.iter().enumerate() {
+            marked[i] = self.exacts.contains(&word.exact)
                 || self.stems.contains(stemmer.stem(&word.exact))
                 || self
                     .prefixes
                     .iter()
                     .any(|p| word.exact.starts_with(p.as_str()))
-                || part_stems(&word, splitter, stemmer)
+                || part_stems(word, splitter, stemmer)
                     .iter()
                     .any(|part| self.stems.contains(part));
-            if hit {
-                match ranges.last_mut() {
-                    // Parts of an already highlighted hyphenated word fall inside it.
-                    Some(last) if word.start < last.1 => last.1 = last.1.max(word.end),
-                    _ => ranges.push((word.start, word.end)),
-                }
+        }
+        if !self.phrases.is_empty() {
+            self.mark_phrases(&ws, &mut marked, stemmer);
+        }
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for word in ws.iter().zip(&marked).filter(|(_, m)| **m).map(|(w, _)| w) {
+            match ranges.last_mut() {
+                // Parts of an already highlighted hyphenated word fall inside it.
+                Some(last) if word.start < last.1 => last.1 = last.1.max(word.end),
+                _ => ranges.push((word.start, word.end)),
             }
         }
         ranges
+    }
+
+    fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], stemmer: &mut Stemmer) {
+        let keys: Vec<String> = ws
+            .iter()
+            .map(|w| {
+                if self.exact_keys {
+                    w.exact.clone()
+                } else {
+                    stemmer.stem(&w.exact).to_owned()
+                }
+            })
+            .collect();
+        let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, w) in ws.iter().enumerate() {
+            at.entry(w.position).or_default().push(i);
+        }
+        for phrase in &self.phrases {
+            let Some((first_offset, first_key)) = phrase.first() else {
+                continue;
+            };
+            for (i, w) in ws.iter().enumerate() {
+                if keys[i] != *first_key || w.position < *first_offset {
+                    continue;
+                }
+                let base = w.position - first_offset;
+                let found: Option<Vec<usize>> = phrase
+                    .iter()
+                    .map(|(offset, key)| {
+                        at.get(&(base + offset))?
+                            .iter()
+                            .copied()
+                            .find(|&j| keys[j] == *key)
+                    })
+                    .collect();
+                for j in found.into_iter().flatten() {
+                    marked[j] = true;
+                }
+            }
+        }
     }
 }
 
@@ -173,18 +222,30 @@ impl Builder<'_> {
         let mut stems = Vec::with_capacity(ws.len());
         let mut exacts = Vec::with_capacity(ws.len());
         let mut titles = Vec::with_capacity(ws.len());
+        let mut keys = Vec::with_capacity(ws.len());
         for w in ws {
             let offset = w.position - first;
             let stem = self.stemmer.stem(&w.exact).to_owned();
-            if highlight {
+            if highlight && slop > 0 {
+                // With slack the words may stand apart: mark each wherever it stands.
                 self.highlighter.exacts.insert(w.exact.clone());
                 if self.matching == Matching::Stemmed {
                     self.highlighter.stems.insert(stem.clone());
                 }
             }
+            keys.push((
+                offset,
+                match self.matching {
+                    Matching::Stemmed => stem.clone(),
+                    Matching::Exact => w.exact.clone(),
+                },
+            ));
             stems.push((offset, Term::from_field_text(self.fields.text, &stem)));
             titles.push((offset, Term::from_field_text(self.fields.title, &stem)));
             exacts.push((offset, Term::from_field_text(self.fields.exact, &w.exact)));
+        }
+        if highlight && slop == 0 {
+            self.highlighter.phrases.push(keys);
         }
         let phrase = |terms| -> Box<dyn Query> {
             Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
@@ -269,7 +330,10 @@ fn build(
         matching,
         stemmer: Stemmer::default(),
         splitter: Splitter::default(),
-        highlighter: Highlighter::default(),
+        highlighter: Highlighter {
+            exact_keys: matching == Matching::Exact,
+            ..Highlighter::default()
+        },
     };
 
     // Function words are dropped from free text only if some content word remains.

@@ -394,3 +394,153 @@ fn reindexing_replaces_changed_and_removed_documents() {
         "{stderr}"
     );
 }
+
+/// Starts of the line ranges of all hits, best first.
+fn starts(dir: &Path, args: &[&str]) -> Vec<u64> {
+    ranges(&json_search(dir, args))
+        .iter()
+        .map(|r| r.1)
+        .collect()
+}
+
+#[test]
+fn query_words_find_compounds_that_contain_them() {
+    let dir = workspace();
+    // (query, the passage holding the compound, its compound)
+    let cases = [
+        ("Kommunikation", 19, "Behördenkommunikation"),
+        ("Kommunikation", 6, "Quantenkommunikation"),
+        ("Sitzung", 11, "Kabinettssitzung"),
+        ("Behörde", 6, "Behördenservices"),
+        ("Behörde", 19, "Behördenkommunikation"),
+        ("Ministerium", 19, "Wirtschaftsministerium"),
+        ("Quanten", 6, "Quantenkommunikation"),
+    ];
+    for (query, line, compound) in cases {
+        let answer = json_search(dir.path(), &[query]);
+        let hit = answer["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["line_start"] == line)
+            .unwrap_or_else(|| panic!("{query} should find line {line}"));
+        let text = hit["text"].as_str().unwrap();
+        let marked: Vec<&str> = hit["highlights"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+            .collect();
+        assert!(marked.contains(&compound), "{query}: {marked:?}");
+    }
+}
+
+#[test]
+fn whole_words_rank_above_compound_parts() {
+    let dir = workspace();
+    // "Sitzung" stands alone in the lead (6–9) and inside "Kabinettssitzung" (11–17).
+    assert_eq!(starts(dir.path(), &["Sitzung"])[..2], [6, 11]);
+    let docs = doc_dir(dir.path());
+    fs::write(
+        docs.join("a.txt"),
+        "Die Kabinettssitzung wurde vertagt.\n\nDie Sitzung wurde vertagt.\n\nDas Wetter war schön.\n",
+    )
+    .unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    assert_eq!(
+        starts(dir.path(), &["--index", "akten.idx", "Sitzung"]),
+        [3, 1]
+    );
+}
+
+#[test]
+fn compound_queries_find_their_parts() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(
+        docs.join("a.txt"),
+        "Das Wetter war schön und warm.\n\n\
+         Die Kommunikation der Behörden wird verbessert.\n\n\
+         Der Haushalt wurde beschlossen.\n",
+    )
+    .unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    assert_eq!(
+        starts(
+            dir.path(),
+            &["--index", "akten.idx", "Behördenkommunikation"]
+        ),
+        [3]
+    );
+}
+
+#[test]
+fn no_nonsense_splits() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(
+        docs.join("a.txt"),
+        "Insgesamt wurden in der Verwaltung und der Abteilung viele Mitarbeiterinnen \
+         beschäftigt, die das Erbrecht beobachten und beispielsweise Unternehmen prüfen.\n",
+    )
+    .unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    // Each word must not be cut into fragments that match unrelated words.
+    for fragment in [
+        "gesamt", "Waltung", "Teilung", "Lung", "Achten", "Achtung", "Recht", "Innen", "Rinnen",
+        "Weise", "Nehmen", "Beob",
+    ] {
+        fundstelle(dir.path())
+            .args(["search", "--index", "akten.idx", fragment])
+            .assert()
+            .code(1);
+    }
+    // The words themselves are found.
+    for word in [
+        "insgesamt",
+        "Mitarbeiterinnen",
+        "Erbrecht",
+        "beobachten",
+        "Abteilung",
+    ] {
+        fundstelle(dir.path())
+            .args(["search", "--index", "akten.idx", word])
+            .assert()
+            .code(0);
+    }
+}
+
+#[test]
+fn long_compounds_are_indexed_whole() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(
+        docs.join("a.txt"),
+        "Der Donaudampfschifffahrtsgesellschaftskapitän grüßt.\n",
+    )
+    .unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    for query in [
+        "Donaudampfschifffahrtsgesellschaftskapitän",
+        "Kapitän",
+        "Gesellschaft",
+    ] {
+        let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
+        assert_eq!(
+            top_highlights(&answer),
+            vec!["Donaudampfschifffahrtsgesellschaftskapitän"],
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn phrases_and_highlights_stay_right_with_compound_parts() {
+    let dir = workspace();
+    let answer = json_search(dir.path(), &["\"sicheren Behördenkommunikation\""]);
+    assert_eq!(ranges(&answer), vec![(SEED.to_owned(), 19, 29)]);
+    assert_eq!(
+        top_highlights(&answer),
+        vec!["sicheren", "Behördenkommunikation"]
+    );
+}
