@@ -339,7 +339,10 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             ));
         }
         writer.delete_term(Term::from_field_text(fields.path, &doc.key));
-        for passage in &split.passages {
+        // The title's own passages are not indexed apart: the title field of every passage
+        // holds them, and a two-word heading would otherwise outrank the text it heads.
+        let body = &split.passages[split.title_passages..];
+        for passage in body {
             let mut document = TantivyDocument::default();
             document.add_text(fields.path, &doc.key);
             document.add_u64(fields.ordinal, u64::from(passage.ordinal));
@@ -350,7 +353,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             document.add_text(fields.exact, &passage.text);
             writer.add_document(document).context("indexing failed")?;
         }
-        summary.passages += split.passages.len();
+        summary.passages += body.len();
         summary.bytes += entry.size;
         manifest.files.insert(doc.key.clone(), entry);
         if known {

@@ -15,4 +15,5 @@ pub mod indexer;
 pub mod output;
 pub mod passage;
 pub mod query;
+pub mod rank;
 pub mod search;

@@ -130,6 +130,8 @@ pub struct SplitDocument {
     pub title: String,
     /// All passages in order, headings included.
     pub passages: Vec<Passage>,
+    /// How many leading passages form the title (they are also in `title`).
+    pub title_passages: usize,
 }
 
 /// Splits a decoded document into passages and finds its title.
@@ -140,12 +142,22 @@ pub fn split_document(text: &str) -> SplitDocument {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (lines, blocks) = lines_and_blocks(text);
     let paragraphs = paragraphs(&lines, &blocks);
-    let title = title(&paragraphs);
+    let title_headings = title_headings(&paragraphs);
+    let title = paragraphs[..title_headings]
+        .iter()
+        .map(|paragraph| paragraph.text.as_str())
+        .collect::<Vec<_>>()
+        .join(TITLE_SEPARATOR);
     let mut passages = Vec::with_capacity(paragraphs.len());
     for paragraph in paragraphs {
         paragraph.cut_into(&mut passages);
     }
-    SplitDocument { title, passages }
+    SplitDocument {
+        title,
+        passages,
+        // Headings are short: never cut, so one paragraph is one passage.
+        title_passages: title_headings,
+    }
 }
 
 /// A non-blank source line.
@@ -652,22 +664,18 @@ fn paragraphs(lines: &[Line], blocks: &[Block]) -> Vec<Paragraph> {
     paragraphs
 }
 
-/// The document's title: its leading heading paragraphs (at most [`MAX_TITLE_HEADINGS`]),
-/// provided some other paragraph follows them. A document made only of short lines has no
-/// headings to speak of.
-fn title(paragraphs: &[Paragraph]) -> String {
+/// How many leading paragraphs form the document's title: its leading headings (at most
+/// [`MAX_TITLE_HEADINGS`]), provided some other paragraph follows them. A document made only
+/// of short lines has no headings to speak of.
+fn title_headings(paragraphs: &[Paragraph]) -> usize {
     let headings = paragraphs
         .iter()
         .take_while(|paragraph| paragraph.is_heading())
         .count();
     if headings == paragraphs.len() {
-        return String::new();
+        return 0;
     }
-    paragraphs[..headings.min(MAX_TITLE_HEADINGS)]
-        .iter()
-        .map(|paragraph| paragraph.text.as_str())
-        .collect::<Vec<_>>()
-        .join(TITLE_SEPARATOR)
+    headings.min(MAX_TITLE_HEADINGS)
 }
 
 /// Byte ranges of `text` (trimmed, single-spaced) of at most `max_bytes` each, packing whole

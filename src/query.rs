@@ -154,25 +154,30 @@ fn lex(input: &str) -> Vec<Lexeme> {
     }
 }
 
-/// German function words dropped from free-text queries (never from phrases), so that a
-/// question ranks by its content words. Hand-written for this project from German grammar
-/// (articles, pronouns, prepositions, conjunctions, auxiliaries, question words).
+/// Function words dropped from free-text queries (never from phrases), so that a question
+/// ranks by its content words. Hand-written for this project: German articles, pronouns,
+/// prepositions, conjunctions, auxiliaries, question words and the verbs questions are
+/// phrased with ("Wie lautet …", "Wie heißt …"), plus the commonest English function words,
+/// which in German text mark quoted titles rather than content.
 pub const STOP_WORDS: &[&str] = &[
     "a", "ab", "aber", "alle", "allem", "allen", "aller", "alles", "als", "also", "am", "an",
     "ander", "andere", "anderem", "anderen", "anderer", "anderes", "auch", "auf", "aus", "bei",
     "beim", "bin", "bis", "bist", "da", "dabei", "dadurch", "dafür", "damit", "dann", "darauf",
     "darin", "das", "dass", "daß", "dem", "den", "denen", "denn", "der", "deren", "des", "dessen",
     "die", "dies", "diese", "diesem", "diesen", "dieser", "dieses", "doch", "dort", "du", "durch",
-    "ein", "eine", "einem", "einen", "einer", "eines", "er", "es", "etwas", "euch", "euer", "für",
-    "gab", "gibt", "hat", "hatte", "hatten", "habe", "haben", "hier", "ich", "ihm", "ihn", "ihnen",
-    "ihr", "ihre", "ihrem", "ihren", "ihrer", "ihres", "im", "in", "ins", "ist", "ja", "jede",
-    "jedem", "jeden", "jeder", "jedes", "kann", "kein", "keine", "können", "konnte", "man", "mit",
-    "muss", "nach", "nicht", "noch", "nun", "nur", "ob", "oder", "ohne", "sein", "seine", "seinem",
-    "seinen", "seiner", "seines", "sich", "sie", "sind", "so", "soll", "sollte", "über", "um",
-    "und", "uns", "unter", "vom", "von", "vor", "war", "waren", "warum", "was", "weil", "welche",
-    "welchem", "welchen", "welcher", "welches", "wem", "wen", "wenn", "wer", "werden", "wessen",
-    "wie", "wieso", "wieviel", "viele", "wir", "wird", "wo", "woher", "wohin", "womit", "worden",
-    "wurde", "wurden", "zu", "zum", "zur", "wann", "welch", "weshalb", "zwischen",
+    "ein", "eine", "einem", "einen", "einer", "eines", "einige", "einigen", "einiger", "er", "es",
+    "etwas", "euch", "euer", "für", "gab", "gibt", "gegeben", "hat", "hatte", "hatten", "habe",
+    "haben", "heißt", "heißen", "hieß", "hier", "ich", "ihm", "ihn", "ihnen", "ihr", "ihre",
+    "ihrem", "ihren", "ihrer", "ihres", "im", "in", "ins", "ist", "ja", "jede", "jedem", "jeden",
+    "jeder", "jedes", "kann", "kein", "keine", "können", "konnte", "lautet", "lautete", "lauten",
+    "man", "mit", "muss", "nach", "nannte", "nennt", "nicht", "noch", "nun", "nur", "ob", "oder",
+    "ohne", "sein", "seine", "seinem", "seinen", "seiner", "seines", "sich", "sie", "sind", "so",
+    "soll", "sollte", "über", "um", "und", "uns", "unter", "viele", "vielen", "vom", "von", "vor",
+    "war", "waren", "warum", "was", "weil", "welche", "welchem", "welchen", "welcher", "welches",
+    "wem", "wen", "wenn", "wer", "werden", "wessen", "wie", "wieso", "wieviel", "wir", "wird",
+    "wo", "woher", "wohin", "womit", "worden", "wurde", "wurden", "zu", "zum", "zur", "wann",
+    "welch", "weshalb", "zwischen", "the", "of", "and", "to", "for", "on", "at", "by", "with",
+    "is",
 ];
 
 /// Whether a normalized (lowercased) word is a German function word.

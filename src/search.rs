@@ -6,16 +6,16 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 
 use crate::analysis::{normalize, part_stems, words, Stemmer, Word};
 use crate::compound::Splitter;
 use crate::index::{Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
+use crate::rank::{self, PassageWord, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
@@ -278,9 +278,17 @@ impl Builder<'_> {
                     .iter()
                     .position(|w| w.start >= word.end)
                     .map_or(ws.len(), |p| i + 1 + p);
+                let parts = &ws[i + 1..parts_end];
                 let whole = self.word(word, highlight);
-                let parts = self.phrase(&ws[i + 1..parts_end], 0, highlight);
-                out.push((occur, Self::any_of(vec![whole, parts])));
+                let phrase = self.phrase(parts, 0, highlight);
+                out.push((occur, Self::any_of(vec![whole, phrase])));
+                // Each part on its own counts a little too: "NTL-Dienste" is about NTL.
+                if occur == Occur::Should {
+                    for part in parts.iter().filter(|w| !is_stop_word(&w.exact)) {
+                        let query = self.word(part, false);
+                        out.push((Occur::Should, Self::boosted(query, PART_BOOST)));
+                    }
+                }
                 i = parts_end;
                 continue;
             }
@@ -319,11 +327,24 @@ fn escape_regex(literal: &str) -> String {
 }
 
 /// Builds the tantivy query for a user query, with what to highlight.
-fn build(
-    input: &str,
-    fields: &Fields,
-    matching: Matching,
-) -> Result<(Box<dyn Query>, Highlighter), NothingToSearch> {
+/// A query ready to run: the tantivy query, what to highlight, and for plain free-text
+/// queries of several words, what [`rank`] needs to re-rank the candidates.
+struct Plan {
+    query: Box<dyn Query>,
+    highlighter: Highlighter,
+    rerank: Option<Rerank>,
+}
+
+/// A free-text query of several content words, for re-ranking.
+struct Rerank {
+    /// The content words (parts of hyphenated words count as words).
+    words: Vec<Word>,
+    /// Passages holding at least two of the words: candidates that BM25's length penalty
+    /// would push out of the first page.
+    coordination: Box<dyn Query>,
+}
+
+fn build(input: &str, fields: &Fields, matching: Matching) -> Result<Plan, NothingToSearch> {
     let parsed = parse(input);
     let mut builder = Builder {
         fields,
@@ -371,6 +392,32 @@ fn build(
     if !clauses.iter().any(|(occur, _)| *occur != Occur::MustNot) {
         return Err(NothingToSearch(input.to_owned()));
     }
+    let free_text_only = matching == Matching::Stemmed
+        && analyzed.iter().all(|(occur, clause, _)| {
+            *occur == Occur::Should && matches!(clause, Clause::Words(_))
+        });
+    let rerank = free_text_only.then(|| {
+        let mut content: Vec<Word> = analyzed
+            .iter()
+            .flat_map(|(_, _, ws)| ws.iter())
+            .filter(|w| !w.is_hyphen_compound)
+            .filter(|w| !(has_content_word && is_stop_word(&w.exact)))
+            .cloned()
+            .collect();
+        // A word typed twice counts once.
+        let mut seen = HashSet::new();
+        content.retain(|w| seen.insert(w.exact.clone()));
+        content
+    });
+    let rerank = rerank.filter(|ws| ws.len() >= 2).map(|ws| {
+        let per_word: Vec<Box<dyn Query>> = ws.iter().map(|w| builder.word(w, false)).collect();
+        Rerank {
+            coordination: Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                per_word, 2,
+            )),
+            words: ws,
+        }
+    });
     let clauses = clauses
         .into_iter()
         .map(|(occur, q)| {
@@ -382,8 +429,16 @@ fn build(
             (occur, q)
         })
         .collect();
-    Ok((Box::new(BooleanQuery::new(clauses)), builder.highlighter))
+    Ok(Plan {
+        query: Box::new(BooleanQuery::new(clauses)),
+        highlighter: builder.highlighter,
+        rerank,
+    })
 }
+
+/// How many candidates of each query the re-ranker looks at: enough to reach past BM25's
+/// length bias, few enough to stay well under a millisecond of extra work.
+const RERANK_CANDIDATES: usize = 60;
 
 /// Runs one query against an open index and returns at most `limit` ranked passages.
 pub fn search(
@@ -392,51 +447,162 @@ pub fn search(
     limit: usize,
     matching: Matching,
 ) -> Result<Vec<Hit>> {
-    let (query, highlighter) = build(input, &index.fields, matching)?;
-    if limit == 0 {
+    let plan = build(input, &index.fields, matching)?;
+    if limit == 0 || index.searcher.num_docs() == 0 {
         return Ok(Vec::new());
     }
-    let query: Box<dyn Query> = if index.searcher.num_docs() == 0 {
-        Box::new(EmptyQuery)
-    } else {
-        query
-    };
-    let top = index
-        .searcher
-        .search(&query, &TopDocs::with_limit(limit).order_by_score())
-        .context("search failed")?;
-    let fields = &index.fields;
     let mut stemmer = Stemmer::default();
     let mut splitter = Splitter::default();
-    let mut hits = Vec::with_capacity(top.len());
-    for (rank, (score, address)) in top.into_iter().enumerate() {
-        let doc: TantivyDocument = index
-            .searcher
-            .doc(address)
-            .context("cannot read a stored passage")?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
+    let ranked: Vec<(f32, DocAddress, TantivyDocument)> = match &plan.rerank {
+        Some(rerank) => reranked(
+            index,
+            &plan.query,
+            rerank,
+            limit,
+            &mut stemmer,
+            &mut splitter,
+        )?,
+        None => top_docs(index, plan.query.as_ref(), limit)?,
+    };
+    let fields = &index.fields;
+    let hits = ranked
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (score, _, doc))| {
+            let text_of = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let number_of = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or_default()
+            };
+            let text = text_of(fields.text);
+            Hit {
+                rank: rank + 1,
+                score,
+                path: text_of(fields.path),
+                paragraph: number_of(fields.ordinal),
+                line_start: number_of(fields.line_start),
+                line_end: number_of(fields.line_end),
+                title: text_of(fields.title),
+                highlights: plan.highlighter.ranges(&text, &mut stemmer, &mut splitter),
+                text,
+            }
+        })
+        .collect();
+    Ok(hits)
+}
+
+/// The top `limit` documents of `query` by tantivy's score, with their stored fields.
+fn top_docs(
+    index: &OpenIndex,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
+    let top = index
+        .searcher
+        .search(query, &TopDocs::with_limit(limit).order_by_score())
+        .context("search failed")?;
+    top.into_iter()
+        .map(|(score, address)| {
+            let doc = index
+                .searcher
+                .doc(address)
+                .context("cannot read a stored passage")?;
+            Ok((score, address, doc))
+        })
+        .collect()
+}
+
+/// Candidates from the query and from the coordination query, re-scored by [`rank::score`].
+fn reranked(
+    index: &OpenIndex,
+    query: &dyn Query,
+    rerank: &Rerank,
+    limit: usize,
+    stemmer: &mut Stemmer,
+    splitter: &mut Splitter,
+) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
+    let depth = RERANK_CANDIDATES.max(limit);
+    let mut candidates = top_docs(index, query, depth)?;
+    let mut seen: HashSet<DocAddress> = candidates.iter().map(|(_, a, _)| *a).collect();
+    for candidate in top_docs(index, rerank.coordination.as_ref(), depth)? {
+        if seen.insert(candidate.1) {
+            candidates.push(candidate);
+        }
+    }
+
+    let searcher = &index.searcher;
+    let fields = &index.fields;
+    let num_docs = searcher.num_docs();
+    let mut tokens = 0u64;
+    for segment in searcher.segment_readers() {
+        tokens += segment.inverted_index(fields.text)?.total_num_tokens();
+    }
+    let average_length = tokens as f32 / num_docs.max(1) as f32;
+    let mut query_words = Vec::with_capacity(rerank.words.len());
+    for word in &rerank.words {
+        let stem = stemmer.stem(&word.exact).to_owned();
+        let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, &stem))?;
+        let noun = Word {
+            capitalized: true,
+            ..word.clone()
         };
-        let number_of = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_u64())
-                .unwrap_or_default()
-        };
-        let text = text_of(fields.text);
-        hits.push(Hit {
-            rank: rank + 1,
-            score,
-            path: text_of(fields.path),
-            paragraph: number_of(fields.ordinal),
-            line_start: number_of(fields.line_start),
-            line_end: number_of(fields.line_end),
-            title: text_of(fields.title),
-            highlights: highlighter.ranges(&text, &mut stemmer, &mut splitter),
-            text,
+        query_words.push(QueryWord {
+            parts: part_stems(&noun, splitter, stemmer),
+            idf: rank::idf(doc_freq, num_docs),
+            exact: word.exact.clone(),
+            stem,
         });
     }
-    Ok(hits)
+
+    let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
+        let mut length = 0;
+        let analysed = words(text)
+            .into_iter()
+            .filter(|w| !w.is_hyphen_compound)
+            .map(|w| {
+                let parts = part_stems(&w, splitter, stemmer);
+                length += 1 + parts.len();
+                PassageWord {
+                    position: w.position,
+                    stem: stemmer.stem(&w.exact).to_owned(),
+                    exact: w.exact,
+                    parts,
+                }
+            })
+            .collect();
+        (analysed, length)
+    };
+    let mut titles: HashMap<String, Vec<PassageWord>> = HashMap::new();
+    let mut scored = Vec::with_capacity(candidates.len());
+    for (_, address, doc) in candidates {
+        let field = |f| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+        };
+        let (passage, length) = analyse(field(fields.text));
+        let title = field(fields.title).to_owned();
+        if !titles.contains_key(&title) {
+            let (title_words, _) = analyse(&title);
+            titles.insert(title.clone(), title_words);
+        }
+        let score = rank::score(
+            &query_words,
+            &passage,
+            &titles[&title],
+            length,
+            average_length,
+        );
+        scored.push((score, address, doc));
+    }
+    // Ties keep index order, so results are stable from run to run.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.truncate(limit);
+    Ok(scored)
 }

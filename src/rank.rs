@@ -1,0 +1,226 @@
+//! Re-ranking of free-text queries: a second look at the best candidates, scored for what a
+//! person means by "the passage that answers this".
+//!
+//! tantivy's BM25 (k1 = 1.2, b = 0.75, fixed) punishes length hard. Passages differ in length
+//! by two orders of magnitude — a one-word heading of a law beside a 200-word paragraph of an
+//! article — and with b = 0.75 the heading that holds one question word outranks the paragraph
+//! that holds all of them. Re-scoring the candidates with
+//! - a milder length normalisation ([`B`]),
+//! - coordination: the share of the query's weight (IDF) that the passage covers, and
+//! - proximity: query words standing close together,
+//!
+//! ranks the passage that matches the question as a whole. Pure functions: the searcher supplies
+//! the candidates' words and the collection statistics.
+
+/// BM25 saturation, as tantivy's.
+const K1: f32 = 1.2;
+/// BM25 length normalisation: milder than tantivy's 0.75 (see the module comment).
+const B: f32 = 0.3;
+/// Extra weight of a word in its exact form (on top of its stem match).
+const EXACT_WEIGHT: f32 = 0.3;
+/// Weight of a query word found as part of a compound in the passage.
+const PART_WEIGHT: f32 = 0.6;
+/// Weight of a query compound's part found as a word in the passage.
+const QUERY_PART_WEIGHT: f32 = 0.4;
+/// Weight of a query word found in the document title, relative to the passage.
+const TITLE_WEIGHT: f32 = 0.3;
+/// Words within this many positions count as close together.
+const PROXIMITY_WINDOW: usize = 8;
+/// Most a passage gains from proximity (as a share of its score).
+const PROXIMITY_GAIN: f32 = 0.25;
+
+/// One content word of the query, with what it matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryWord {
+    pub stem: String,
+    pub exact: String,
+    /// Stems of its parts if it is a compound.
+    pub parts: Vec<String>,
+    /// Inverse document frequency of its stem in the collection.
+    pub idf: f32,
+}
+
+/// A word of a candidate passage, as analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassageWord {
+    pub position: usize,
+    pub stem: String,
+    pub exact: String,
+    /// Stems of its parts if it is a compound noun.
+    pub parts: Vec<String>,
+}
+
+/// BM25's inverse document frequency.
+pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
+    let (df, n) = (doc_freq as f32, num_docs.max(1) as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// How strongly `word` of the passage matches `query` (0 if not at all).
+fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
+    if word.stem == query.stem {
+        1.0 + if word.exact == query.exact {
+            EXACT_WEIGHT
+        } else {
+            0.0
+        }
+    } else if word.parts.contains(&query.stem) {
+        PART_WEIGHT
+    } else if query.parts.contains(&word.stem) {
+        QUERY_PART_WEIGHT / query.parts.len() as f32
+    } else {
+        0.0
+    }
+}
+
+/// Score of a passage for the query words. `length` is the passage's length in tokens
+/// (words and compound parts, as indexed) and `average_length` the collection's.
+pub fn score(
+    query: &[QueryWord],
+    passage: &[PassageWord],
+    title: &[PassageWord],
+    length: usize,
+    average_length: f32,
+) -> f32 {
+    if query.is_empty() {
+        return 0.0;
+    }
+    let norm = K1 * (1.0 - B + B * length as f32 / average_length.max(1.0));
+    let total_idf: f32 = query.iter().map(|q| q.idf).sum::<f32>().max(f32::EPSILON);
+    let mut bm25 = 0.0;
+    let mut covered_idf = 0.0;
+    // Positions of each matched query word, for proximity.
+    let mut hits: Vec<(usize, usize)> = Vec::new();
+    for (i, q) in query.iter().enumerate() {
+        let mut tf = 0.0;
+        for word in passage {
+            let weight = match_weight(q, word);
+            if weight > 0.0 {
+                tf += weight;
+                hits.push((word.position, i));
+            }
+        }
+        let in_title = title.iter().any(|w| match_weight(q, w) > 0.0);
+        if tf > 0.0 {
+            bm25 += q.idf * tf * (K1 + 1.0) / (tf + norm);
+        }
+        if in_title {
+            bm25 += TITLE_WEIGHT * q.idf;
+        }
+        if tf > 0.0 || in_title {
+            covered_idf += q.idf;
+        }
+    }
+    let coordination = covered_idf / total_idf;
+    let proximity = if query.len() > 1 {
+        closest_distinct(&mut hits, query.len()).saturating_sub(1) as f32 / (query.len() - 1) as f32
+    } else {
+        0.0
+    };
+    bm25 * coordination * (1.0 + PROXIMITY_GAIN * proximity)
+}
+
+/// The largest number of distinct query words within any window of [`PROXIMITY_WINDOW`]
+/// positions (at least 1 if anything matched).
+fn closest_distinct(hits: &mut [(usize, usize)], query_words: usize) -> usize {
+    hits.sort_unstable();
+    let mut best = usize::from(!hits.is_empty());
+    let mut counts = vec![0usize; query_words];
+    let mut distinct = 0;
+    let mut start = 0;
+    for end in 0..hits.len() {
+        let (position, word) = hits[end];
+        if counts[word] == 0 {
+            distinct += 1;
+        }
+        counts[word] += 1;
+        while hits[start].0 + PROXIMITY_WINDOW <= position {
+            let left = hits[start].1;
+            counts[left] -= 1;
+            if counts[left] == 0 {
+                distinct -= 1;
+            }
+            start += 1;
+        }
+        best = best.max(distinct);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(stem: &str, idf: f32) -> QueryWord {
+        QueryWord {
+            stem: stem.into(),
+            exact: stem.into(),
+            parts: vec![],
+            idf,
+        }
+    }
+
+    fn passage(stems: &[&str]) -> Vec<PassageWord> {
+        stems
+            .iter()
+            .enumerate()
+            .map(|(position, s)| PassageWord {
+                position,
+                stem: s.to_string(),
+                exact: s.to_string(),
+                parts: vec![],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_long_passage_with_all_words_beats_a_short_one_with_one() {
+        let query = [q("verteid", 3.0), q("panth", 5.0), q("punkt", 2.0)];
+        let short = passage(&["punkt"]);
+        let mut long_words = vec!["wort"; 200];
+        long_words[10] = "verteid";
+        long_words[12] = "panth";
+        long_words[15] = "punkt";
+        let long = passage(&long_words);
+        let average = 15.0;
+        assert!(score(&query, &long, &[], 200, average) > score(&query, &short, &[], 1, average));
+    }
+
+    #[test]
+    fn close_words_beat_scattered_words() {
+        let query = [q("a", 2.0), q("b", 2.0)];
+        let mut near = vec!["x"; 50];
+        near[10] = "a";
+        near[11] = "b";
+        let mut far = vec!["x"; 50];
+        far[0] = "a";
+        far[49] = "b";
+        let (near, far) = (passage(&near), passage(&far));
+        assert!(score(&query, &near, &[], 50, 50.0) > score(&query, &far, &[], 50, 50.0));
+    }
+
+    #[test]
+    fn exact_form_beats_stem_and_whole_word_beats_part() {
+        let query = [QueryWord {
+            stem: "sitzung".into(),
+            exact: "sitzung".into(),
+            parts: vec![],
+            idf: 2.0,
+        }];
+        let exact = passage(&["sitzung"]);
+        let mut inflected = passage(&["sitzung"]);
+        inflected[0].exact = "sitzungen".into();
+        let mut compound = passage(&["kabinettssitzung"]);
+        compound[0].parts = vec!["kabinett".into(), "sitzung".into()];
+        let s = |p: &[PassageWord]| score(&query, p, &[], 1, 1.0);
+        assert!(s(&exact) > s(&inflected));
+        assert!(s(&inflected) > s(&compound));
+        assert!(s(&compound) > 0.0);
+    }
+
+    #[test]
+    fn idf_is_higher_for_rarer_words() {
+        assert!(idf(1, 1000) > idf(100, 1000));
+        assert!(idf(1000, 1000) > 0.0);
+    }
+}
