@@ -5,3 +5,4 @@
 //! ranking evaluation and the speed benchmark compare against in the same run.
 
 pub mod baseline;
+pub mod corpus;
