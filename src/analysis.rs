@@ -14,7 +14,9 @@
 //! each part at its own position, so both "Strategie" and "KI-Strategie" find them and phrases
 //! across the parts still line up.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use rustc_hash::FxHashMap;
+use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -167,14 +169,14 @@ pub fn normalize(word: &str) -> String {
 #[derive(Clone)]
 pub struct Stemmer {
     stemmer: std::sync::Arc<frostem::Stemmer>,
-    cache: HashMap<String, String>,
+    cache: FxHashMap<String, String>,
 }
 
 impl Default for Stemmer {
     fn default() -> Self {
         Stemmer {
             stemmer: std::sync::Arc::new(frostem::Stemmer::new(frostem::Algorithm::German)),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
         }
     }
 }
@@ -184,10 +186,10 @@ impl Stemmer {
     /// "23.05.2019", "4g"): they are names and numbers, not inflected forms. Hyphenated
     /// compounds are stemmed part by part, so "IT-Planungsrats" meets "IT-Planungsrat".
     pub fn stem(&mut self, exact: &str) -> &str {
+        if self.cache.len() >= STEM_CACHE_LIMIT && !self.cache.contains_key(exact) {
+            self.cache.clear();
+        }
         if !self.cache.contains_key(exact) {
-            if self.cache.len() >= STEM_CACHE_LIMIT {
-                self.cache.clear();
-            }
             let stem = self.compute(exact);
             self.cache.insert(exact.to_owned(), stem);
         }
@@ -214,6 +216,54 @@ impl Stemmer {
     }
 }
 
+/// A stemmer and a compound splitter with their memories: what the searcher needs to analyse
+/// queries and hit texts the way the index was analysed.
+#[derive(Clone, Default)]
+pub struct TermCache {
+    pub stemmer: Stemmer,
+    pub splitter: Splitter,
+}
+
+impl TermCache {
+    pub fn stem(&mut self, exact: &str) -> String {
+        self.stemmer.stem(exact).to_owned()
+    }
+
+    /// [`part_stems`] of `word`.
+    pub fn part_stems(&mut self, word: &Word) -> Vec<String> {
+        part_stems(word, &mut self.splitter, &mut self.stemmer)
+    }
+
+    /// Like [`TermCache::part_stems`], but only when a part could be one of `stems`: the
+    /// folded word must contain one of them. Splitting is the costly step of analysing a hit,
+    /// and most words of a passage cannot hold a query word.
+    pub fn part_stems_among(&mut self, word: &Word, stems: &[&str]) -> Vec<String> {
+        if !word.capitalized || !stems.iter().any(|stem| fold(&word.exact).contains(stem)) {
+            return Vec::new();
+        }
+        self.part_stems(word)
+    }
+}
+
+/// The word with umlauts and ß folded as the stemmer folds them, so that a stem can be found
+/// inside it ("behord" in "behördenkommunikation").
+fn fold(exact: &str) -> std::borrow::Cow<'_, str> {
+    if exact.is_ascii() {
+        return exact.into();
+    }
+    let mut folded = String::with_capacity(exact.len());
+    for c in exact.chars() {
+        match c {
+            'ä' => folded.push('a'),
+            'ö' => folded.push('o'),
+            'ü' => folded.push('u'),
+            'ß' => folded.push_str("ss"),
+            c => folded.push(c),
+        }
+    }
+    folded.into()
+}
+
 /// The term of `word` in the given form.
 pub fn term_of(word: &Word, form: Form, stemmer: &mut Stemmer) -> String {
     match form {
@@ -231,6 +281,8 @@ pub struct GermanTokenizer {
     stemmer: Stemmer,
     splitter: Splitter,
     tokens: Vec<Token>,
+    /// Hash and length of the text `tokens` were made from.
+    last_text: Option<(u64, usize)>,
 }
 
 impl GermanTokenizer {
@@ -240,6 +292,7 @@ impl GermanTokenizer {
             stemmer: Stemmer::default(),
             splitter: Splitter::default(),
             tokens: Vec::new(),
+            last_text: None,
         }
     }
 }
@@ -271,20 +324,26 @@ impl Tokenizer for GermanTokenizer {
     type TokenStream<'a> = GermanTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GermanTokenStream<'a> {
-        self.tokens.clear();
-        for word in words(text) {
-            let token = |text| Token {
-                offset_from: word.start,
-                offset_to: word.end,
-                position: word.position,
-                text,
-                position_length: 1,
-            };
-            self.tokens
-                .push(token(term_of(&word, self.form, &mut self.stemmer)));
-            if self.form == Form::Stem {
-                for part in part_stems(&word, &mut self.splitter, &mut self.stemmer) {
-                    self.tokens.push(token(part));
+        let key = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()), text.len());
+        // The title field sees the same title for every passage of a file: answer from the
+        // tokens of the last call.
+        if self.last_text != Some(key) {
+            self.last_text = Some(key);
+            self.tokens.clear();
+            for word in shared_words(text, key).iter() {
+                let token = |text| Token {
+                    offset_from: word.start,
+                    offset_to: word.end,
+                    position: word.position,
+                    text,
+                    position_length: 1,
+                };
+                self.tokens
+                    .push(token(term_of(word, self.form, &mut self.stemmer)));
+                if self.form == Form::Stem {
+                    for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
+                        self.tokens.push(token(part));
+                    }
                 }
             }
         }
@@ -293,6 +352,29 @@ impl Tokenizer for GermanTokenizer {
             index: 0,
         }
     }
+}
+
+thread_local! {
+    /// The words of the last text split on this thread. Each passage is indexed into two
+    /// fields (stems and exact forms) by the same indexing thread, one right after the other:
+    /// the second analyzer reuses the first one's word boundaries instead of segmenting again.
+    static LAST_WORDS: RefCell<Option<((u64, usize), Rc<Vec<Word>>)>> = const { RefCell::new(None) };
+}
+
+/// [`words`] of `text`, shared with the previous call on this thread if it had the same text
+/// (`key` is its hash and length).
+fn shared_words(text: &str, key: (u64, usize)) -> Rc<Vec<Word>> {
+    LAST_WORDS.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((last_key, ws)) if *last_key == key => Rc::clone(ws),
+            _ => {
+                let ws = Rc::new(words(text));
+                *last = Some((key, Rc::clone(&ws)));
+                ws
+            }
+        }
+    })
 }
 
 impl TokenStream for GermanTokenStream<'_> {

@@ -16,7 +16,7 @@
 //!   itself, or an unknown word of at least [`MIN_UNKNOWN_MODIFIER_CHARS`] letters ("Quanten"
 //!   is not in the laws). So "Erbrecht" and "Beobachtung" are not cut after three or four letters.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use fst::Map;
 
@@ -55,14 +55,14 @@ fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
 /// Splits lowercased compound nouns, remembering its answers (German text is Zipfian).
 pub struct Splitter {
     map: Map<&'static [u8]>,
-    memo: HashMap<String, Option<Vec<String>>>,
+    memo: FxHashMap<String, Option<Vec<String>>>,
 }
 
 impl Default for Splitter {
     fn default() -> Self {
         Splitter {
             map: lexicon(),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
         }
     }
 }

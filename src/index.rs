@@ -4,6 +4,7 @@
 //! field, stored for display) and as exact forms (`exact`, not stored), so that exact
 //! lookups are possible and an exact-form match can rank above a stem-only match.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -13,11 +14,11 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
-use crate::analysis::{self, ANALYZER_VERSION, EXACT_ANALYZER, STEM_ANALYZER};
+use crate::analysis::{self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
 /// commit so that an index from another version is refused instead of giving wrong results.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of a passage document.
 #[derive(Debug, Clone, Copy)]
@@ -27,11 +28,16 @@ pub struct Fields {
     pub ordinal: Field,
     pub line_start: Field,
     pub line_end: Field,
-    /// The document's title, stemmed and stored; searched with a boost.
+    /// The document's title as shown with every passage (stored, not indexed).
     pub title: Field,
+    /// The document's title, stemmed, indexed with the file's first passage only: a title
+    /// match then costs one posting per file, not one per passage; the re-ranker credits it
+    /// to every passage from the stored title.
+    pub title_terms: Field,
     /// The passage text, stemmed, with positions for phrases; stored for display.
     pub text: Field,
-    /// The passage text as exact (lowercased) forms, with positions; not stored.
+    /// The passage text as exact (lowercased) forms, without positions (phrases match on
+    /// stems and check exact forms); not stored.
     pub exact: Field,
 }
 
@@ -48,16 +54,17 @@ impl Fields {
             line_start: get("line_start")?,
             line_end: get("line_end")?,
             title: get("title")?,
+            title_terms: get("title_terms")?,
             text: get("text")?,
             exact: get("exact")?,
         })
     }
 }
 
-fn analyzed(analyzer: &str) -> TextFieldIndexing {
+fn analyzed(analyzer: &str, record: IndexRecordOption) -> TextFieldIndexing {
     TextFieldIndexing::default()
         .set_tokenizer(analyzer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+        .set_index_option(record)
 }
 
 /// The schema of a fundstelle index.
@@ -67,21 +74,25 @@ pub fn schema() -> Schema {
     builder.add_u64_field("ordinal", STORED);
     builder.add_u64_field("line_start", STORED);
     builder.add_u64_field("line_end", STORED);
+    builder.add_text_field("title", STORED);
     builder.add_text_field(
-        "title",
+        "title_terms",
         TextOptions::default()
-            .set_indexing_options(analyzed(STEM_ANALYZER))
-            .set_stored(),
+            .set_indexing_options(analyzed(STEM_ANALYZER, IndexRecordOption::WithFreqs)),
     );
     builder.add_text_field(
         "text",
         TextOptions::default()
-            .set_indexing_options(analyzed(STEM_ANALYZER))
+            .set_indexing_options(analyzed(
+                STEM_ANALYZER,
+                IndexRecordOption::WithFreqsAndPositions,
+            ))
             .set_stored(),
     );
     builder.add_text_field(
         "exact",
-        TextOptions::default().set_indexing_options(analyzed(EXACT_ANALYZER)),
+        TextOptions::default()
+            .set_indexing_options(analyzed(EXACT_ANALYZER, IndexRecordOption::WithFreqs)),
     );
     builder.build()
 }
@@ -119,6 +130,8 @@ pub struct OpenIndex {
     pub fields: Fields,
     pub searcher: Searcher,
     pub dir: PathBuf,
+    /// Stems and compound splits already worked out, kept across the queries of a batch.
+    pub terms: RefCell<TermCache>,
 }
 
 /// Opens the index in `dir`, checking that it was written by this version of fundstelle.
@@ -149,11 +162,13 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         index,
         fields,
         dir: dir.to_owned(),
+        terms: RefCell::new(TermCache::default()),
     })
 }
 
-/// Opens the tantivy index in `dir`, registers the analyzers and refuses an index whose
-/// schema or analyzer differs from this build's.
+/// Opens the tantivy index in `dir`, refusing an index whose schema or analyzer differs from
+/// this build's. Searching analyses queries itself, so the analyzers are registered only for
+/// writing (see [`open_or_create`]): opening stays cheap.
 pub fn open_checked(dir: &Path) -> Result<Index> {
     let index = Index::open_in_dir(dir).with_context(|| {
         format!(
@@ -182,14 +197,15 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
             dir.display()
         );
     }
-    analysis::register(&index);
     Ok(index)
 }
 
 /// Opens the index in `dir` for writing, creating it (and the folder) if needed.
 pub fn open_or_create(dir: &Path) -> Result<(Index, Fields)> {
     let index = if exists(dir) {
-        open_checked(dir)?
+        let index = open_checked(dir)?;
+        analysis::register(&index);
+        index
     } else {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;

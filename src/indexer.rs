@@ -342,8 +342,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // The title's own passages are not indexed apart: the title field of every passage
         // holds them, and a two-word heading would otherwise outrank the text it heads.
         let body = &split.passages[split.title_passages..];
-        for passage in body {
+        for (i, passage) in body.iter().enumerate() {
             let mut document = TantivyDocument::default();
+            if i == 0 {
+                document.add_text(fields.title_terms, &split.title);
+            }
             document.add_text(fields.path, &doc.key);
             document.add_u64(fields.ordinal, u64::from(passage.ordinal));
             document.add_u64(fields.line_start, u64::from(passage.line_start));

@@ -11,8 +11,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
-use crate::analysis::{normalize, part_stems, words, Stemmer, Word};
-use crate::compound::Splitter;
+use crate::analysis::{normalize, words, TermCache, Word};
 use crate::index::{Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
 use crate::rank::{self, PassageWord, QueryWord};
@@ -69,27 +68,24 @@ struct Highlighter {
 }
 
 impl Highlighter {
-    fn ranges(
-        &self,
-        text: &str,
-        stemmer: &mut Stemmer,
-        splitter: &mut Splitter,
-    ) -> Vec<(usize, usize)> {
+    fn ranges(&self, text: &str, terms: &mut TermCache) -> Vec<(usize, usize)> {
         let ws = words(text);
+        let stems: Vec<&str> = self.stems.iter().map(String::as_str).collect();
         let mut marked = vec![false; ws.len()];
         for (i, word) in ws.iter().enumerate() {
             marked[i] = self.exacts.contains(&word.exact)
-                || self.stems.contains(stemmer.stem(&word.exact))
+                || self.stems.contains(&terms.stem(&word.exact))
                 || self
                     .prefixes
                     .iter()
                     .any(|p| word.exact.starts_with(p.as_str()))
-                || part_stems(word, splitter, stemmer)
+                || terms
+                    .part_stems_among(word, &stems)
                     .iter()
                     .any(|part| self.stems.contains(part));
         }
         if !self.phrases.is_empty() {
-            self.mark_phrases(&ws, &mut marked, stemmer);
+            self.mark_phrases(&ws, &mut marked, terms);
         }
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         for word in ws.iter().zip(&marked).filter(|(_, m)| **m).map(|(w, _)| w) {
@@ -102,14 +98,14 @@ impl Highlighter {
         ranges
     }
 
-    fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], stemmer: &mut Stemmer) {
+    fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], terms: &mut TermCache) {
         let keys: Vec<String> = ws
             .iter()
             .map(|w| {
                 if self.exact_keys {
                     w.exact.clone()
                 } else {
-                    stemmer.stem(&w.exact).to_owned()
+                    terms.stem(&w.exact)
                 }
             })
             .collect();
@@ -147,8 +143,7 @@ impl Highlighter {
 struct Builder<'a> {
     fields: &'a Fields,
     matching: Matching,
-    stemmer: Stemmer,
-    splitter: Splitter,
+    terms: &'a mut TermCache,
     highlighter: Highlighter,
 }
 
@@ -175,7 +170,7 @@ impl Builder<'_> {
 
     /// One word: its stem in text and title, its exact form in `exact`.
     fn word(&mut self, word: &Word, highlight: bool) -> Box<dyn Query> {
-        let stem = self.stemmer.stem(&word.exact).to_owned();
+        let stem = self.terms.stem(&word.exact);
         if highlight {
             self.highlighter.exacts.insert(word.exact.clone());
             if self.matching == Matching::Stemmed {
@@ -191,14 +186,17 @@ impl Builder<'_> {
                         Self::term_query(self.fields.exact, &word.exact),
                         EXACT_BOOST,
                     ),
-                    Self::boosted(Self::term_query(self.fields.title, &stem), TITLE_BOOST),
+                    Self::boosted(
+                        Self::term_query(self.fields.title_terms, &stem),
+                        TITLE_BOOST,
+                    ),
                 ];
                 // Query words are split whatever their case: people type nouns in lower case.
                 let noun = Word {
                     capitalized: true,
                     ..word.clone()
                 };
-                for part in part_stems(&noun, &mut self.splitter, &mut self.stemmer) {
+                for part in self.terms.part_stems(&noun) {
                     if highlight {
                         self.highlighter.stems.insert(part.clone());
                     }
@@ -221,11 +219,10 @@ impl Builder<'_> {
         let first = ws[0].position;
         let mut stems = Vec::with_capacity(ws.len());
         let mut exacts = Vec::with_capacity(ws.len());
-        let mut titles = Vec::with_capacity(ws.len());
         let mut keys = Vec::with_capacity(ws.len());
         for w in ws {
             let offset = w.position - first;
-            let stem = self.stemmer.stem(&w.exact).to_owned();
+            let stem = self.terms.stem(&w.exact);
             if highlight && slop > 0 {
                 // With slack the words may stand apart: mark each wherever it stands.
                 self.highlighter.exacts.insert(w.exact.clone());
@@ -241,23 +238,25 @@ impl Builder<'_> {
                 },
             ));
             stems.push((offset, Term::from_field_text(self.fields.text, &stem)));
-            titles.push((offset, Term::from_field_text(self.fields.title, &stem)));
-            exacts.push((offset, Term::from_field_text(self.fields.exact, &w.exact)));
+            exacts.push(Self::term_query(self.fields.exact, &w.exact));
         }
         if highlight && slop == 0 {
             self.highlighter.phrases.push(keys);
         }
-        let phrase = |terms| -> Box<dyn Query> {
-            Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+        // Positions are kept for stems only (the exact field would double their size): the
+        // phrase is matched on stems, and its exact forms are required (--exact) or rewarded.
+        let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(stems, slop));
+        let exact_occur = match self.matching {
+            Matching::Exact => TOccur::Must,
+            Matching::Stemmed => TOccur::Should,
         };
-        match self.matching {
-            Matching::Exact => phrase(exacts),
-            Matching::Stemmed => Self::any_of(vec![
-                phrase(stems),
-                Self::boosted(phrase(exacts), EXACT_BOOST),
-                Self::boosted(phrase(titles), TITLE_BOOST),
-            ]),
-        }
+        let mut clauses = vec![(TOccur::Must, phrase)];
+        clauses.extend(
+            exacts
+                .into_iter()
+                .map(|q| (exact_occur, Self::boosted(q, EXACT_BOOST))),
+        );
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Words typed without quotes: each word on its own; a hyphenated compound as the whole
@@ -344,13 +343,17 @@ struct Rerank {
     coordination: Box<dyn Query>,
 }
 
-fn build(input: &str, fields: &Fields, matching: Matching) -> Result<Plan, NothingToSearch> {
+fn build(
+    input: &str,
+    fields: &Fields,
+    matching: Matching,
+    terms: &mut TermCache,
+) -> Result<Plan, NothingToSearch> {
     let parsed = parse(input);
     let mut builder = Builder {
         fields,
         matching,
-        stemmer: Stemmer::default(),
-        splitter: Splitter::default(),
+        terms,
         highlighter: Highlighter {
             exact_keys: matching == Matching::Exact,
             ..Highlighter::default()
@@ -438,7 +441,7 @@ fn build(input: &str, fields: &Fields, matching: Matching) -> Result<Plan, Nothi
 
 /// How many candidates of each query the re-ranker looks at: enough to reach past BM25's
 /// length bias, few enough to stay well under a millisecond of extra work.
-const RERANK_CANDIDATES: usize = 60;
+const RERANK_CANDIDATES: usize = 40;
 
 /// Runs one query against an open index and returns at most `limit` ranked passages.
 pub fn search(
@@ -447,21 +450,13 @@ pub fn search(
     limit: usize,
     matching: Matching,
 ) -> Result<Vec<Hit>> {
-    let plan = build(input, &index.fields, matching)?;
+    let terms = &mut *index.terms.borrow_mut();
+    let plan = build(input, &index.fields, matching, terms)?;
     if limit == 0 || index.searcher.num_docs() == 0 {
         return Ok(Vec::new());
     }
-    let mut stemmer = Stemmer::default();
-    let mut splitter = Splitter::default();
     let ranked: Vec<(f32, DocAddress, TantivyDocument)> = match &plan.rerank {
-        Some(rerank) => reranked(
-            index,
-            &plan.query,
-            rerank,
-            limit,
-            &mut stemmer,
-            &mut splitter,
-        )?,
+        Some(rerank) => reranked(index, &plan.query, rerank, limit, terms)?,
         None => top_docs(index, plan.query.as_ref(), limit)?,
     };
     let fields = &index.fields;
@@ -489,7 +484,7 @@ pub fn search(
                 line_start: number_of(fields.line_start),
                 line_end: number_of(fields.line_end),
                 title: text_of(fields.title),
-                highlights: plan.highlighter.ranges(&text, &mut stemmer, &mut splitter),
+                highlights: plan.highlighter.ranges(&text, terms),
                 text,
             }
         })
@@ -524,8 +519,7 @@ fn reranked(
     query: &dyn Query,
     rerank: &Rerank,
     limit: usize,
-    stemmer: &mut Stemmer,
-    splitter: &mut Splitter,
+    terms: &mut TermCache,
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
     let depth = RERANK_CANDIDATES.max(limit);
     let mut candidates = top_docs(index, query, depth)?;
@@ -546,31 +540,32 @@ fn reranked(
     let average_length = tokens as f32 / num_docs.max(1) as f32;
     let mut query_words = Vec::with_capacity(rerank.words.len());
     for word in &rerank.words {
-        let stem = stemmer.stem(&word.exact).to_owned();
+        let stem = terms.stem(&word.exact);
         let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, &stem))?;
         let noun = Word {
             capitalized: true,
             ..word.clone()
         };
         query_words.push(QueryWord {
-            parts: part_stems(&noun, splitter, stemmer),
+            parts: terms.part_stems(&noun),
             idf: rank::idf(doc_freq, num_docs),
             exact: word.exact.clone(),
             stem,
         });
     }
 
+    let stems: Vec<&str> = query_words.iter().map(|q| q.stem.as_str()).collect();
     let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
         let mut length = 0;
         let analysed = words(text)
             .into_iter()
             .filter(|w| !w.is_hyphen_compound)
             .map(|w| {
-                let parts = part_stems(&w, splitter, stemmer);
+                let parts = terms.part_stems_among(&w, &stems);
                 length += 1 + parts.len();
                 PassageWord {
                     position: w.position,
-                    stem: stemmer.stem(&w.exact).to_owned(),
+                    stem: terms.stem(&w.exact),
                     exact: w.exact,
                     parts,
                 }
