@@ -14,8 +14,8 @@
 //! each part at its own position, so both "Strategie" and "KI-Strategie" find them and phrases
 //! across the parts still line up.
 
-use std::cell::RefCell;
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
@@ -282,7 +282,7 @@ pub struct GermanTokenizer {
     splitter: Splitter,
     tokens: Vec<Token>,
     /// Hash and length of the text `tokens` were made from.
-    last_text: Option<(u64, usize)>,
+    last_text: Option<TextKey>,
 }
 
 impl GermanTokenizer {
@@ -354,16 +354,19 @@ impl Tokenizer for GermanTokenizer {
     }
 }
 
+/// Identifies a text cheaply: its xxh3 hash and its length.
+type TextKey = (u64, usize);
+
 thread_local! {
     /// The words of the last text split on this thread. Each passage is indexed into two
     /// fields (stems and exact forms) by the same indexing thread, one right after the other:
     /// the second analyzer reuses the first one's word boundaries instead of segmenting again.
-    static LAST_WORDS: RefCell<Option<((u64, usize), Rc<Vec<Word>>)>> = const { RefCell::new(None) };
+    static LAST_WORDS: RefCell<Option<(TextKey, Rc<Vec<Word>>)>> = const { RefCell::new(None) };
 }
 
 /// [`words`] of `text`, shared with the previous call on this thread if it had the same text
 /// (`key` is its hash and length).
-fn shared_words(text: &str, key: (u64, usize)) -> Rc<Vec<Word>> {
+fn shared_words(text: &str, key: TextKey) -> Rc<Vec<Word>> {
     LAST_WORDS.with(|last| {
         let mut last = last.borrow_mut();
         match &*last {
