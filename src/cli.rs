@@ -45,6 +45,7 @@ pub enum ColorChoice {
 #[derive(Debug, Args)]
 pub struct SearchOpts {
     /// The query: words, "a phrase", "a phrase"~N, +must, -not, AND/OR/NOT, prefix*
+    /// (put `--` before a query that starts with '-', as with grep)
     #[arg(
         required_unless_present = "batch",
         conflicts_with = "batch",

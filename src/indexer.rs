@@ -92,16 +92,31 @@ impl Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mb = self.bytes as f64 / 1e6;
         write!(
             f,
-            "{} added, {} changed, {} removed, {} unchanged, {} skipped; {} passages from {:.2} MB in {:.2} s",
-            self.added, self.changed, self.removed, self.unchanged, self.skipped, self.passages, mb, self.seconds
+            "{} added, {} changed, {} removed, {} unchanged, {} skipped; {} passages from {} in {:.2} s",
+            self.added,
+            self.changed,
+            self.removed,
+            self.unchanged,
+            self.skipped,
+            self.passages,
+            human_bytes(self.bytes),
+            self.seconds
         )?;
-        if self.seconds > 0.0 && mb > 0.0 {
-            write!(f, " ({:.1} MB/s)", mb / self.seconds)?;
+        if self.bytes >= 1_000_000 && self.seconds > 0.0 {
+            write!(f, " ({:.1} MB/s)", self.bytes as f64 / 1e6 / self.seconds)?;
         }
         Ok(())
+    }
+}
+
+/// "2.3 kB", "99.9 MB": sizes as people read them.
+fn human_bytes(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} kB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
     }
 }
 

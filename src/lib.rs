@@ -7,8 +7,8 @@
 //! [`app`] ties them together for the command line; the binary only parses flags.
 
 pub mod analysis;
-pub mod compound;
 pub mod app;
+pub mod compound;
 pub mod decode;
 pub mod index;
 pub mod indexer;

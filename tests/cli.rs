@@ -274,7 +274,10 @@ fn natural_questions_are_searched_leniently() {
     let answer = json_search(dir.path(), &["Was (genau) ist \"Quantenkommunikation\"?"]);
     let starts: Vec<u64> = ranges(&answer).iter().map(|r| r.1).collect();
     assert!(starts.contains(&6) && starts.contains(&19), "{starts:?}");
-    let answer = json_search(dir.path(), &["-Bayern", "Sachsen", "AND", "Kretschmer's"]);
+    let answer = json_search(
+        dir.path(),
+        &["--", "-Bayern", "Sachsen", "AND", "Kretschmer's"],
+    );
     assert!(answer["hits"].is_array());
 }
 
@@ -543,4 +546,16 @@ fn phrases_and_highlights_stay_right_with_compound_parts() {
         top_highlights(&answer),
         vec!["sicheren", "Behördenkommunikation"]
     );
+}
+
+#[test]
+fn flags_may_follow_the_query() {
+    let dir = workspace();
+    let output = fundstelle(dir.path())
+        .args(["search", "Kabinett", "--json", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["hits"].as_array().unwrap().len(), 1);
 }
