@@ -46,11 +46,7 @@ pub enum ColorChoice {
 pub struct SearchOpts {
     /// The query: words, "a phrase", "a phrase"~N, +must, -not, AND/OR/NOT, prefix*
     /// (put `--` before a query that starts with '-', as with grep)
-    #[arg(
-        required_unless_present = "batch",
-        conflicts_with = "batch",
-        allow_hyphen_values = true
-    )]
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
     pub query: Vec<String>,
     /// Index folder [default: index, kept up to date with seeds/]
     #[arg(long)]
