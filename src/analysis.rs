@@ -79,6 +79,11 @@ pub fn words(text: &str) -> Vec<Word> {
     let mut run: Vec<(usize, &str)> = Vec::new();
     while let Some((start, segment)) = segments.next() {
         if is_word(segment) {
+            // A combining mark right after a space joins the space's segment (UAX #29 WB4);
+            // the space is no part of the word.
+            let trimmed = segment.trim_start();
+            let start = start + (segment.len() - trimmed.len());
+            let segment = trimmed.trim_end();
             run.push((start, segment));
             // A hyphen directly followed by another word continues the compound.
             if let Some(&(_, next)) = segments.peek() {

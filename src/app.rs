@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::index;
-use crate::indexer::{self, IndexConfig, Summary};
+use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
 use crate::output::{write_answer, Answer, Format};
 use crate::search::{search, Matching};
 
@@ -84,11 +84,22 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
         paths: vec![documents.to_owned()],
         index_dir: index_dir.to_owned(),
     };
-    let summary = indexer::run(&config)?;
-    if summary.touched() {
-        eprintln!("fundstelle: updated {}: {summary}", index_dir.display());
+    match indexer::run(&config) {
+        Ok(summary) if summary.touched() => {
+            eprintln!("fundstelle: updated {}: {summary}", index_dir.display());
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        // Another process is updating it: search the last committed state meanwhile.
+        Err(err) if err.is::<IndexBusy>() && !first_use => {
+            eprintln!(
+                "fundstelle: {} is being updated by another process; searching it as it is",
+                index_dir.display()
+            );
+            Ok(())
+        }
+        Err(err) => Err(err),
     }
-    Ok(())
 }
 
 /// `fundstelle search`: answer every query, print in the chosen format.

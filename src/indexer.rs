@@ -15,6 +15,7 @@ use std::time::{Instant, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::decode::decode;
@@ -120,6 +121,11 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// Another process holds the index's writer lock.
+#[derive(Debug, thiserror::Error)]
+#[error("another `fundstelle index` is writing to {}; wait for it to finish", .0.display())]
+pub struct IndexBusy(pub PathBuf);
+
 /// A document file found on disk, with the path under which it is stored in the index.
 struct Found {
     key: String,
@@ -144,16 +150,37 @@ fn is_document(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
 }
 
-/// Lists the documents under `paths`, with the key prefixes whose vanished files count as
-/// removed. A named file is taken whatever its extension; folders yield `.txt`/`.md` files.
-fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>, Vec<String>)> {
+/// What one named path covers: indexed files under it that are gone count as removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scope {
+    File(String),
+    /// Keys under this folder prefix (ending in '/'); empty for the current folder, whose
+    /// files are stored without a leading "./".
+    Folder(String),
+}
+
+impl Scope {
+    fn covers(&self, key: &str) -> bool {
+        match self {
+            Scope::File(file) => key == file,
+            Scope::Folder(prefix) if prefix.is_empty() => {
+                !key.starts_with('/') && !key.starts_with("../")
+            }
+            Scope::Folder(prefix) => key.starts_with(prefix.as_str()),
+        }
+    }
+}
+
+/// Lists the documents under `paths`, with the scopes whose vanished files count as removed.
+/// A named file is taken whatever its extension; folders yield `.txt`/`.md` files.
+fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>, Vec<Scope>)> {
     let mut found = Vec::new();
     let mut scopes = Vec::new();
     for root in paths {
         let meta = fs::metadata(root)
             .with_context(|| format!("{}: no such file or folder", root.display()))?;
         if meta.is_file() {
-            scopes.push(key_of(root));
+            scopes.push(Scope::File(key_of(root)));
             found.push(Found {
                 key: key_of(root),
                 path: root.clone(),
@@ -161,11 +188,11 @@ fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>,
             continue;
         }
         let prefix = key_of(root);
-        scopes.push(if prefix.ends_with('/') {
-            prefix
-        } else {
-            format!("{prefix}/")
-        });
+        scopes.push(Scope::Folder(match prefix.as_str() {
+            "." | "" => String::new(),
+            p if p.ends_with('/') => prefix,
+            _ => format!("{prefix}/"),
+        }));
         for entry in walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -224,14 +251,6 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
     let (found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
-    if found.is_empty() {
-        let names: Vec<String> = config
-            .paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        bail!("no documents (.txt or .md files) in {}", names.join(", "));
-    }
 
     let rebuild =
         index::exists(&config.index_dir) && index::open_checked(&config.index_dir).is_err();
@@ -274,31 +293,41 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         .files
         .keys()
         .filter(|key| !seen.contains(key.as_str()))
-        .filter(|key| {
-            scopes
-                .iter()
-                .any(|scope| key.starts_with(scope.as_str()) || *key == scope)
-        })
+        .filter(|key| scopes.iter().any(|scope| scope.covers(key)))
         .cloned()
         .collect();
+    // An empty folder is an error, unless it held documents before: then they are removed.
+    if found.is_empty() && removed.is_empty() {
+        let names: Vec<String> = config
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        bail!("no documents (.txt or .md files) in {}", names.join(", "));
+    }
     if todo.is_empty() && removed.is_empty() && index::exists(&config.index_dir) && !rebuild {
         summary.seconds = started.elapsed().as_secs_f64();
         return Ok(summary);
     }
 
-    let target = if rebuild {
-        fresh_dir(&config.index_dir)?
+    // A rebuild holds the old index's writer lock while it builds the new one beside it, so
+    // two rebuilds never share the folder.
+    let (target, _old_index_lock) = if rebuild {
+        let lock = MmapDirectory::open(&config.index_dir)
+            .map_err(anyhow::Error::new)
+            .and_then(|dir| {
+                dir.acquire_lock(&INDEX_WRITER_LOCK)
+                    .map_err(|_| IndexBusy(config.index_dir.clone()).into())
+            })?;
+        (fresh_dir(&config.index_dir)?, Some(lock))
     } else {
-        config.index_dir.clone()
+        (config.index_dir.clone(), None)
     };
     let (index, fields) = index::open_or_create(&target)?;
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BYTES)
         .map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
-                "another `fundstelle index` is writing to {}; wait for it to finish",
-                config.index_dir.display()
-            ),
+            tantivy::TantivyError::LockFailure(..) => IndexBusy(config.index_dir.clone()).into(),
             err => anyhow::Error::new(err)
                 .context(format!("cannot write to {}", config.index_dir.display())),
         })?;
@@ -398,14 +427,19 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 }
 
 /// A new, empty sibling folder for rebuilding an index from scratch next to the old one.
+/// Its name is fixed, so what an interrupted rebuild left there (the caller holds the old
+/// index's lock, so no live run uses it) is cleared here rather than piling up.
 fn fresh_dir(index_dir: &Path) -> Result<PathBuf> {
     let name = index_dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "index".into());
-    let dir = index_dir.with_file_name(format!(".{name}.rebuild-{}", std::process::id()));
-    if dir.exists() {
-        fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    let dir = index_dir.with_file_name(format!(".{name}.rebuild"));
+    for stale in [dir.clone(), dir.with_extension("old")] {
+        if stale.exists() {
+            fs::remove_dir_all(&stale)
+                .with_context(|| format!("cannot clear {}", stale.display()))?;
+        }
     }
     Ok(dir)
 }
