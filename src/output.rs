@@ -46,6 +46,9 @@ struct JsonHit<'a> {
     title: &'a str,
     text: &'a str,
     highlights: &'a [(usize, usize)],
+    /// Only when a query word was unknown and a close word was searched instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    corrections: Vec<[&'a str; 2]>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +91,11 @@ fn write_json(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
                 title: &h.title,
                 text: &h.text,
                 highlights: &h.highlights,
+                corrections: h
+                    .corrections
+                    .iter()
+                    .map(|c| [c.typed.as_str(), c.found.as_str()])
+                    .collect(),
             })
             .collect(),
         error,
@@ -141,6 +149,10 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         )?;
         if !hit.title.is_empty() {
             write!(out, "  {}", s.paint(BOLD_STYLE, &hit.title))?;
+        }
+        for correction in &hit.corrections {
+            let note = format!("({} → {})", correction.typed, correction.found);
+            write!(out, "  {}", s.paint(DIM_STYLE, &note))?;
         }
         writeln!(out)?;
         let (start, end) = snippet_window(&hit.text, &hit.highlights, SNIPPET_BYTES);
@@ -262,6 +274,7 @@ mod tests {
             title: "Titel".into(),
             text: text.into(),
             highlights,
+            corrections: Vec::new(),
         }
     }
 

@@ -411,18 +411,28 @@ enum Joint {
     DropHyphen,
 }
 
+/// The hyphens that end a line in a hyphenated word: the ASCII hyphen-minus, the Unicode
+/// hyphen U+2010, and the soft hyphen U+00AD (the invisible hyphenation point that text from
+/// web pages and PDFs carries; a line ending in it is a word broken by the wrapper).
+const LINE_END_HYPHENS: [char; 3] = ['-', '\u{2010}', SOFT_HYPHEN];
+
+const SOFT_HYPHEN: char = '\u{ad}';
+
 /// Whether a line ends in a hyphenated word, which always goes on on the next line. Only a
 /// hyphen right after a letter counts; " -" is a dash.
 fn ends_with_hyphenated_word(line: &str) -> bool {
-    line.strip_suffix('-')
+    line.strip_suffix(LINE_END_HYPHENS)
         .and_then(|stem| stem.chars().next_back())
         .is_some_and(char::is_alphabetic)
 }
 
 /// How a line ending in a hyphenated word joins `next`, by `next`'s first word (see [`Joint`]).
-fn hyphen_joint(next: &str) -> Joint {
+/// A soft hyphen only ever marks where the wrapper broke a word, so it always goes.
+fn hyphen_joint(line: &str, next: &str) -> Joint {
     let word = first_word(next);
-    if HYPHEN_CONJUNCTIONS.contains(&word) {
+    if line.ends_with(SOFT_HYPHEN) {
+        Joint::DropHyphen
+    } else if HYPHEN_CONJUNCTIONS.contains(&word) {
         Joint::Space
     } else if word.chars().next().is_some_and(char::is_lowercase) {
         Joint::DropHyphen
@@ -529,7 +539,7 @@ fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint>
     if starts_item {
         None
     } else if ends_with_hyphenated_word(line.text) {
-        Some(hyphen_joint(next.text))
+        Some(hyphen_joint(line.text, next.text))
     } else {
         wrap.wrapped(line, next).then_some(Joint::Space)
     }
@@ -1096,6 +1106,33 @@ und Landesbehörden.
         );
         // A dash after a space is no hyphenation: the space stays.
         assert_passages("Bayern -\nSachsen", &[(1, 2, "Bayern - Sachsen")]);
+    }
+
+    #[test]
+    fn unicode_and_soft_hyphens_at_line_ends() {
+        // U+2010 behaves like "-"; a soft hyphen (U+00AD) always joins the broken word and
+        // goes, even before a capital or a conjunction.
+        assert_passages(
+            "Es geht um die Behörden\u{2010}\nkommunikation im IT\u{2010}\nPlanungsrat.",
+            &[(
+                1,
+                3,
+                "Es geht um die Behördenkommunikation im IT\u{2010}Planungsrat.",
+            )],
+        );
+        assert_passages(
+            "Das Bundes\u{ad}\nministerium und die Landes\u{ad}\nBehörden oder\u{ad}\nund.",
+            &[(
+                1,
+                4,
+                "Das Bundesministerium und die LandesBehörden oderund.",
+            )],
+        );
+        // A soft hyphen inside a line stays where it is, and one after a space is no hyphen.
+        assert_passages(
+            "Die Behör\u{ad}de prüft \u{ad}\nweiter.",
+            &[(1, 2, "Die Behör\u{ad}de prüft \u{ad} weiter.")],
+        );
     }
 
     #[test]

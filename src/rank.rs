@@ -22,6 +22,11 @@ const EXACT_WEIGHT: f32 = 0.3;
 const PART_WEIGHT: f32 = 0.6;
 /// Weight of a query compound's part found as a word in the passage.
 const QUERY_PART_WEIGHT: f32 = 0.4;
+/// Weight of a passage word standing in for a query word that the index does not know (a
+/// typo): below any real match.
+const TYPO_WEIGHT: f32 = 0.8;
+/// Stems shorter than this are not compared for typos (the searcher's rule too).
+const MIN_TYPO_STEM_CHARS: usize = 5;
 /// Weight of a query word found in the document title, relative to the passage.
 const TITLE_WEIGHT: f32 = 0.3;
 /// Words within this many positions count as close together.
@@ -38,6 +43,9 @@ pub struct QueryWord {
     pub parts: Vec<String>,
     /// Inverse document frequency of its stem in the collection.
     pub idf: f32,
+    /// For a word found nowhere in the index (a typo), the edit distance within which passage
+    /// words stand in for it.
+    pub typo_distance: Option<usize>,
 }
 
 /// A word of a candidate passage, as analysed.
@@ -68,9 +76,42 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
         PART_WEIGHT
     } else if query.parts.contains(&word.stem) {
         QUERY_PART_WEIGHT / query.parts.len() as f32
+    } else if query.typo_distance.is_some_and(|d| {
+        edit_distance(&word.exact, &query.exact) <= d
+            || (word.stem.chars().count() >= MIN_TYPO_STEM_CHARS
+                && query.stem.chars().count() >= MIN_TYPO_STEM_CHARS
+                && edit_distance(&word.stem, &query.stem) <= d)
+    }) {
+        TYPO_WEIGHT
     } else {
         0.0
     }
+}
+
+/// Edit distance between two words (optimal string alignment: insertions, deletions,
+/// substitutions and swaps of neighbours cost 1), as tantivy's fuzzy queries count it.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Three rows of the dynamic programme: two back (for swaps), one back, current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                current[j] = current[j].min(before[j - 2] + 1);
+            }
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 /// Score of a passage for the query words. `length` is the passage's length in tokens
@@ -157,6 +198,7 @@ mod tests {
             exact: stem.into(),
             parts: vec![],
             idf,
+            typo_distance: None,
         }
     }
 
@@ -206,6 +248,7 @@ mod tests {
             exact: "sitzung".into(),
             parts: vec![],
             idf: 2.0,
+            typo_distance: None,
         }];
         let exact = passage(&["sitzung"]);
         let mut inflected = passage(&["sitzung"]);
@@ -216,6 +259,16 @@ mod tests {
         assert!(s(&exact) > s(&inflected));
         assert!(s(&inflected) > s(&compound));
         assert!(s(&compound) > 0.0);
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("kretschmar", "kretschmer"), 1);
+        assert_eq!(edit_distance("behröde", "behörde"), 1);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("sitzung", "sitzung"), 0);
+        assert_eq!(edit_distance("kabinett", "kabient"), 2);
     }
 
     #[test]

@@ -6,21 +6,29 @@ use std::collections::{HashMap, HashSet};
 use anyhow::{Context, Result};
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{normalize, words, TermCache, Word};
 use crate::index::{Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
-use crate::rank::{self, PassageWord, QueryWord};
+use crate::rank::{self, edit_distance, PassageWord, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
 const EXACT_BOOST: f32 = 0.6;
 /// Weight of a match in the document title relative to one in the passage.
 const TITLE_BOOST: f32 = 0.5;
+/// Weight of the indexed words close to a query word that the index does not know.
+const TYPO_BOOST: f32 = 0.5;
+/// Words shorter than this are never corrected: too many words are one edit apart.
+const MIN_TYPO_CHARS: usize = 5;
+/// From this length on, two edits are allowed.
+const TWO_TYPOS_CHARS: usize = 9;
+
 /// Weight of each part of a compound query word ("Behördenkommunikation" also looks for
 /// "Behörde" and "Kommunikation"), below the compound itself.
 const PART_BOOST: f32 = 0.3;
@@ -53,6 +61,17 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges in `text` of the words that matched, sorted and disjoint.
     pub highlights: Vec<(usize, usize)>,
+    /// Query words that the index does not know, with the words of this passage that were
+    /// taken for them ("Kretschmar" → "Kretschmer").
+    pub corrections: Vec<Correction>,
+}
+
+/// A query word found nowhere in the index, and a word of the passage within a small edit
+/// distance of it that was searched instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub typed: String,
+    pub found: String,
 }
 
 /// What to highlight: the stems and exact forms of all positive query words, prefixes, and
@@ -62,18 +81,36 @@ struct Highlighter {
     stems: HashSet<String>,
     exacts: HashSet<String>,
     prefixes: Vec<String>,
+    /// Query words found nowhere in the index, with the edit distance within which passage
+    /// words stand in for them.
+    typos: Vec<Typo>,
     /// Phrases as (position offset, key) pairs; keys are stems, or exact forms with `exact_keys`.
     phrases: Vec<Vec<(usize, String)>>,
     exact_keys: bool,
 }
 
 impl Highlighter {
-    fn ranges(&self, text: &str, terms: &mut TermCache) -> Vec<(usize, usize)> {
+    /// Byte ranges of the matched words in `text`, and the corrections seen there (a query
+    /// word the index does not know, and the word of the text that stood in for it).
+    fn ranges(&self, text: &str, terms: &mut TermCache) -> (Vec<(usize, usize)>, Vec<Correction>) {
         let ws = words(text);
         let stems: Vec<&str> = self.stems.iter().map(String::as_str).collect();
         let mut marked = vec![false; ws.len()];
+        let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
-            marked[i] = self.exacts.contains(&word.exact)
+            for typo in &self.typos {
+                if typo.stands_in(&word.exact, &terms.stem(&word.exact)) {
+                    marked[i] = true;
+                    let correction = Correction {
+                        typed: typo.exact.clone(),
+                        found: text[word.start..word.end].to_owned(),
+                    };
+                    if !corrections.contains(&correction) {
+                        corrections.push(correction);
+                    }
+                }
+            }
+            marked[i] |= self.exacts.contains(&word.exact)
                 || self.stems.contains(&terms.stem(&word.exact))
                 || self
                     .prefixes
@@ -95,7 +132,7 @@ impl Highlighter {
                 _ => ranges.push((word.start, word.end)),
             }
         }
-        ranges
+        (ranges, corrections)
     }
 
     fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], terms: &mut TermCache) {
@@ -139,9 +176,38 @@ impl Highlighter {
     }
 }
 
+/// A query word found nowhere in the index.
+#[derive(Debug)]
+struct Typo {
+    exact: String,
+    stem: String,
+    distance: usize,
+}
+
+impl Typo {
+    /// Whether a word of a passage (exact form and stem) is close enough to stand in for it.
+    fn stands_in(&self, exact: &str, stem: &str) -> bool {
+        edit_distance(exact, &self.exact) <= self.distance
+            || (stem.chars().count() >= MIN_TYPO_CHARS
+                && self.stem.chars().count() >= MIN_TYPO_CHARS
+                && edit_distance(stem, &self.stem) <= self.distance)
+    }
+}
+
+/// The fields and terms a typo is looked up by: its exact form, and its stem unless the stem
+/// is too short to correct ("innen" stems to "inn", one edit from "in").
+fn typo_terms<'a>(fields: &Fields, exact: &'a str, stem: &'a str) -> Vec<(Field, &'a str)> {
+    let mut terms = vec![(fields.exact, exact)];
+    if stem.chars().count() >= MIN_TYPO_CHARS {
+        terms.push((fields.text, stem));
+    }
+    terms
+}
+
 /// Builds tantivy queries from analyzed words.
 struct Builder<'a> {
     fields: &'a Fields,
+    searcher: &'a Searcher,
     matching: Matching,
     terms: &'a mut TermCache,
     highlighter: Highlighter,
@@ -196,7 +262,27 @@ impl Builder<'_> {
                     capitalized: true,
                     ..word.clone()
                 };
-                for part in self.terms.part_stems(&noun) {
+                let parts = self.terms.part_stems(&noun);
+                if let Some(distance) =
+                    typo_distance(self.searcher, self.fields, word, &stem, &parts)
+                {
+                    // Found nowhere: look for the words it may have meant.
+                    if highlight {
+                        self.highlighter.typos.push(Typo {
+                            exact: word.exact.clone(),
+                            stem: stem.clone(),
+                            distance,
+                        });
+                    }
+                    for (field, text) in typo_terms(self.fields, &word.exact, &stem) {
+                        let term = Term::from_field_text(field, text);
+                        queries.push(Self::boosted(
+                            Box::new(FuzzyTermQuery::new(term, distance as u8, true)),
+                            TYPO_BOOST,
+                        ));
+                    }
+                }
+                for part in parts {
                     if highlight {
                         self.highlighter.stems.insert(part.clone());
                     }
@@ -313,6 +399,35 @@ impl Builder<'_> {
     }
 }
 
+/// For a query word that occurs nowhere in the index (not as a stem, an exact form, a title
+/// word or through its compound parts), the edit distance within which to look for what was
+/// meant: 1 from five letters on, 2 from nine. Numbers and short words are never corrected.
+fn typo_distance(
+    searcher: &Searcher,
+    fields: &Fields,
+    word: &Word,
+    stem: &str,
+    parts: &[String],
+) -> Option<usize> {
+    let letters = word.exact.chars().count();
+    if letters < MIN_TYPO_CHARS || word.exact.chars().any(|c| !c.is_alphabetic()) {
+        return None;
+    }
+    let known = |field, text: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .map_or(true, |df| df > 0)
+    };
+    if known(fields.text, stem)
+        || known(fields.exact, &word.exact)
+        || known(fields.title_terms, stem)
+        || parts.iter().any(|part| known(fields.text, part))
+    {
+        return None;
+    }
+    Some(if letters >= TWO_TYPOS_CHARS { 2 } else { 1 })
+}
+
 /// Escapes every regex meta character of tantivy-fst's regex syntax.
 fn escape_regex(literal: &str) -> String {
     let mut out = String::with_capacity(literal.len());
@@ -345,13 +460,15 @@ struct Rerank {
 
 fn build(
     input: &str,
-    fields: &Fields,
+    index: &OpenIndex,
     matching: Matching,
     terms: &mut TermCache,
 ) -> Result<Plan, NothingToSearch> {
     let parsed = parse(input);
+    let fields = &index.fields;
     let mut builder = Builder {
         fields,
+        searcher: &index.searcher,
         matching,
         terms,
         highlighter: Highlighter {
@@ -451,7 +568,7 @@ pub fn search(
     matching: Matching,
 ) -> Result<Vec<Hit>> {
     let terms = &mut *index.terms.borrow_mut();
-    let plan = build(input, &index.fields, matching, terms)?;
+    let plan = build(input, index, matching, terms)?;
     if limit == 0 || index.searcher.num_docs() == 0 {
         return Ok(Vec::new());
     }
@@ -476,6 +593,7 @@ pub fn search(
                     .unwrap_or_default()
             };
             let text = text_of(fields.text);
+            let (highlights, corrections) = plan.highlighter.ranges(&text, terms);
             Hit {
                 rank: rank + 1,
                 score,
@@ -484,7 +602,8 @@ pub fn search(
                 line_start: number_of(fields.line_start),
                 line_end: number_of(fields.line_end),
                 title: text_of(fields.title),
-                highlights: plan.highlighter.ranges(&text, terms),
+                highlights,
+                corrections,
                 text,
             }
         })
@@ -546,11 +665,15 @@ fn reranked(
             capitalized: true,
             ..word.clone()
         };
+        let parts = terms.part_stems(&noun);
+        let typo_distance = typo_distance(searcher, fields, word, &stem, &parts);
         query_words.push(QueryWord {
-            parts: terms.part_stems(&noun),
-            idf: rank::idf(doc_freq, num_docs),
+            parts,
+            // A typo's stand-ins are rare words, not absent ones.
+            idf: rank::idf(doc_freq.max(1), num_docs),
             exact: word.exact.clone(),
             stem,
+            typo_distance,
         });
     }
 

@@ -559,3 +559,26 @@ fn flags_may_follow_the_query() {
     let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(answer["hits"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn unknown_words_fall_back_to_close_words_and_say_so() {
+    let dir = workspace();
+    let answer = json_search(dir.path(), &["Kretschmar"]);
+    assert_eq!(ranges(&answer), vec![(SEED.to_owned(), 11, 17)]);
+    assert_eq!(
+        answer["hits"][0]["corrections"],
+        serde_json::json!([["kretschmar", "Kretschmer"]])
+    );
+    assert_eq!(top_highlights(&answer), vec!["Kretschmer"]);
+    // A known word is never corrected, and short words are never corrected.
+    let answer = json_search(dir.path(), &["Kretschmer"]);
+    assert!(answer["hits"][0].get("corrections").is_none());
+    assert_eq!(top_lines(dir.path(), &["Baxern"]).0, 6); // "Bayern", one edit away
+    fundstelle(dir.path())
+        .args(["search", "Kabi"])
+        .assert()
+        .code(1);
+    // A correction never outranks an exact match of another query word.
+    let answer = json_search(dir.path(), &["Kretschmar", "Bürokratieabbau"]);
+    assert_eq!(ranges(&answer)[0].1, 51);
+}
