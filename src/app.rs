@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::analysis::{words, TermCache};
 use crate::index;
 use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
 use crate::output::{write_answer, Answer, Format};
+use crate::query::is_stop_word;
 use crate::search::{search, Matching};
 
 /// The documents and index folder used when none are named.
@@ -174,4 +176,89 @@ fn for_each_line(mut reader: impl BufRead, mut f: impl FnMut(&str) -> Result<()>
         let line = String::from_utf8_lossy(&buffer);
         f(line.trim_end_matches(['\n', '\r']))?;
     }
+}
+
+/// One analysed word, as `fundstelle analyze` shows it.
+#[derive(Debug, serde::Serialize)]
+struct AnalyzedWord<'a> {
+    position: usize,
+    start: usize,
+    end: usize,
+    word: &'a str,
+    exact: &'a str,
+    stem: String,
+    parts: Vec<String>,
+    /// Dropped from free-text queries (kept in phrases).
+    stop_word: bool,
+    /// A hyphenated word whose parts follow as words of their own.
+    hyphenated: bool,
+}
+
+/// `fundstelle analyze`: what the analyzer makes of a text — the terms that index and query
+/// see — so a user can tell why something matches or does not.
+pub fn run_analyze(text: &str, json: bool) -> Result<Outcome> {
+    let mut terms = TermCache::default();
+    let words = words(text);
+    let rows: Vec<AnalyzedWord> = words
+        .iter()
+        .map(|w| AnalyzedWord {
+            position: w.position,
+            start: w.start,
+            end: w.end,
+            word: &text[w.start..w.end],
+            exact: &w.exact,
+            stem: terms.stem(&w.exact),
+            parts: terms.part_stems(w),
+            stop_word: is_stop_word(&w.exact),
+            hyphenated: w.is_hyphen_compound,
+        })
+        .collect();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if json {
+        serde_json::to_writer(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        let width = |f: fn(&AnalyzedWord) -> usize, title: &str| {
+            rows.iter()
+                .map(f)
+                .max()
+                .unwrap_or(0)
+                .max(title.chars().count())
+        };
+        let word_width = width(|r| r.word.chars().count(), "word");
+        let exact_width = width(|r| r.exact.chars().count(), "exact");
+        let stem_width = width(|r| r.stem.chars().count(), "stem");
+        writeln!(
+            out,
+            "{:>3}  {:<word_width$}  {:<exact_width$}  {:<stem_width$}  compound part stems / notes",
+            "pos", "word", "exact", "stem"
+        )?;
+        for row in &rows {
+            let mut notes = row.parts.join(" + ");
+            if row.hyphenated {
+                notes.push_str("(hyphenated: also indexed part by part)");
+            }
+            if row.stop_word {
+                notes.push_str("(stop word in free-text queries)");
+            }
+            let pad = |s: &str, width: usize| {
+                format!("{s}{}", " ".repeat(width.saturating_sub(s.chars().count())))
+            };
+            writeln!(
+                out,
+                "{:>3}  {}  {}  {}  {notes}",
+                row.position,
+                pad(row.word, word_width),
+                pad(row.exact, exact_width),
+                pad(&row.stem, stem_width),
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(if rows.is_empty() {
+        Outcome::NothingFound
+    } else {
+        Outcome::Found
+    })
 }

@@ -24,6 +24,18 @@ pub enum Command {
     Index(IndexOpts),
     /// Search an index and print ranked passages.
     Search(SearchOpts),
+    /// Show what the German analyzer makes of a text: words, exact forms, stems, compound parts.
+    Analyze(AnalyzeOpts),
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeOpts {
+    /// The text to analyse
+    #[arg(required = true)]
+    pub text: Vec<String>,
+    /// Print a JSON array of the words
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let result = match opts.command {
         cli::Command::Index(opts) => app::run_index(&opts.into_config()).map(|_| Outcome::Found),
         cli::Command::Search(opts) => app::run_search(&opts.into_config()),
+        cli::Command::Analyze(opts) => app::run_analyze(&opts.text.join(" "), opts.json),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code() as u8),

@@ -582,3 +582,37 @@ fn unknown_words_fall_back_to_close_words_and_say_so() {
     let answer = json_search(dir.path(), &["Kretschmar", "Bürokratieabbau"]);
     assert_eq!(ranges(&answer)[0].1, 51);
 }
+
+#[test]
+fn analyze_shows_words_stems_and_compound_parts() {
+    let dir = workspace();
+    let output = fundstelle(dir.path())
+        .args([
+            "analyze",
+            "--json",
+            "Die Behördenkommunikation der KI-Strategie",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let words: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let word = &words[1];
+    assert_eq!(word["word"], "Behördenkommunikation");
+    assert_eq!(word["stem"], "behordenkommunikation");
+    assert_eq!(
+        word["parts"],
+        serde_json::json!(["behord", "kommunikation"])
+    );
+    assert_eq!(words[0]["stop_word"], true);
+    assert_eq!(words[3]["word"], "KI-Strategie");
+    assert_eq!(words[3]["hyphenated"], true);
+    fundstelle(dir.path())
+        .args(["analyze", "Kabinettssitzung"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("kabinett + sitzung"));
+    fundstelle(dir.path())
+        .args(["analyze", "?!"])
+        .assert()
+        .code(1);
+}
