@@ -9,7 +9,8 @@
 //! [`decode`] applies these rules, in this order:
 //!
 //! 1. **UTF-16 with BOM** (`FF FE` / `FE FF`): the BOM is trusted, the body is
-//!    decoded with `encoding_rs` and the BOM stripped. Malformed UTF-16 (lone
+//!    decoded with `encoding_rs` and the BOM stripped (a repeated one too, as
+//!    tools that add a BOM to a file that has one leave it). Malformed UTF-16 (lone
 //!    surrogates, an odd trailing byte) becomes U+FFFD: such damage is local
 //!    and the rest of the file is still worth indexing.
 //! 2. **UTF-16 without BOM** is recognised by its classic pattern in the first
@@ -23,7 +24,8 @@
 //!    followed by binary streams), and so does a share of more than 10 %
 //!    control characters other than `\t \n \r \x0c` within the first 8 KiB
 //!    (git, too, only sniffs the start of a file for this verdict).
-//! 5. **UTF-8 BOM** (`EF BB BF`): stripped, reported as [`Encoding::Utf8Bom`].
+//! 5. **UTF-8 BOM** (`EF BB BF`): stripped (repeated ones too), reported as
+//!    [`Encoding::Utf8Bom`].
 //! 6. **Valid UTF-8**: validated in place with [`std::str::from_utf8`], then
 //!    copied once.
 //! 7. **Invalid UTF-8** is either a UTF-8 file with stray Latin-1 bytes or a
@@ -133,7 +135,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
     check_binary(bytes)?;
     Ok(match bytes.strip_prefix(UTF8_BOM) {
-        Some(body) => decode_8bit(body, Encoding::Utf8Bom),
+        Some(mut body) => {
+            while let Some(rest) = body.strip_prefix(UTF8_BOM) {
+                body = rest;
+            }
+            decode_8bit(body, Encoding::Utf8Bom)
+        }
         None => decode_8bit(bytes, Encoding::Utf8),
     })
 }
@@ -179,10 +186,11 @@ fn decode_utf16(body: &[u8], start: usize, endian: Endian) -> Result<Decoded, De
     )?;
     // Malformed sequences become U+FFFD; see the module documentation.
     let (text, _had_errors) = codec.decode_without_bom_handling(body);
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding,
-    })
+    let mut text = text.into_owned();
+    // A BOM repeated after the one that told the byte order.
+    let repeated_boms = text.len() - text.trim_start_matches('\u{feff}').len();
+    text.drain(..repeated_boms);
+    Ok(Decoded { text, encoding })
 }
 
 /// Binary check for byte-oriented files: NUL anywhere, control characters in
@@ -343,6 +351,19 @@ mod tests {
                 encoding: Encoding::Utf8Bom
             }
         );
+    }
+
+    #[test]
+    fn repeated_boms_are_stripped() {
+        let decoded = ok(b"\xEF\xBB\xBF\xEF\xBB\xBF\xEF\xBB\xBFTitel");
+        assert_eq!(
+            (decoded.text.as_str(), decoded.encoding),
+            ("Titel", Encoding::Utf8Bom)
+        );
+        for endian in [Endian::Little, Endian::Big] {
+            let decoded = ok(&utf16("\u{feff}\u{feff}Titel \u{feff}", endian, true));
+            assert_eq!(decoded.text, "Titel \u{feff}", "only leading ones go");
+        }
     }
 
     #[test]

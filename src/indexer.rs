@@ -121,6 +121,40 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// A progress bar on stderr for runs longer than a moment: files, MB, passages, rate, ETA.
+/// indicatif draws nothing when stderr is not a terminal.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    files: usize,
+}
+
+impl Progress {
+    fn new(total_bytes: u64, files: usize) -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(total_bytes),
+            indicatif::ProgressDrawTarget::stderr_with_hz(4),
+        );
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:16} {binary_bytes:>9} {msg} {binary_bytes_per_sec}, ETA {eta}",
+            )
+            .expect("a valid template"),
+        );
+        Progress { bar, files }
+    }
+
+    /// Before reading file number `file` (from 1), of `bytes` bytes, with `passages` indexed.
+    fn file(&self, file: usize, bytes: u64, passages: usize) {
+        self.bar.inc(bytes);
+        self.bar
+            .set_message(format!("{file}/{} files, {passages} passages,", self.files));
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 /// Another process holds the index's writer lock.
 #[derive(Debug, thiserror::Error)]
 #[error("another `fundstelle index` is writing to {}; wait for it to finish", .0.display())]
@@ -337,7 +371,9 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         manifest.files.remove(key);
         summary.removed += 1;
     }
-    for (doc, meta, known) in todo {
+    let progress = Progress::new(todo.iter().map(|(_, meta, _)| meta.len()).sum(), todo.len());
+    for (number, (doc, meta, known)) in todo.into_iter().enumerate() {
+        progress.file(number + 1, meta.len(), summary.passages);
         let bytes = match fs::read(&doc.path) {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -410,6 +446,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         }
     }
 
+    progress.finish();
     let mut commit = writer.prepare_commit().context("indexing failed")?;
     commit.set_payload(&Stamp::current().to_payload());
     commit

@@ -616,3 +616,45 @@ fn analyze_shows_words_stems_and_compound_parts() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn incremental_indexing_handles_add_rename_and_touch() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(docs.join("a.txt"), "Erste Fassung über Kabinette.\n").unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let summary = |output: std::process::Output| String::from_utf8(output.stderr).unwrap();
+
+    // Added.
+    fs::write(docs.join("b.txt"), "Ein neues Dokument über Behörden.\n").unwrap();
+    let stderr = summary(index_folder(dir.path(), "akten"));
+    assert!(
+        stderr.contains("1 added, 0 changed, 0 removed, 1 unchanged"),
+        "{stderr}"
+    );
+    let search = |q: &str| ranges(&json_search(dir.path(), &["--index", "akten.idx", q]));
+    assert_eq!(search("Behörden")[0].0, "akten/b.txt");
+
+    // Renamed: the old path is gone, the new one found.
+    fs::rename(docs.join("b.txt"), docs.join("c.txt")).unwrap();
+    let stderr = summary(index_folder(dir.path(), "akten"));
+    assert!(
+        stderr.contains("1 added, 0 changed, 1 removed, 1 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(search("Behörden"), vec![("akten/c.txt".to_owned(), 1, 1)]);
+
+    // Touched without change: read again (mtime differs) but not re-indexed.
+    let file = fs::File::options()
+        .append(true)
+        .open(docs.join("a.txt"))
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    let stderr = summary(index_folder(dir.path(), "akten"));
+    assert!(
+        stderr.contains("0 added, 0 changed, 0 removed, 2 unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(search("Kabinette").len(), 1);
+}
