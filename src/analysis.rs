@@ -190,15 +190,17 @@ impl Stemmer {
     /// Stem of an already [`normalize`]d word. Words holding digits stay whole ("2019",
     /// "23.05.2019", "4g"): they are names and numbers, not inflected forms. Hyphenated
     /// compounds are stemmed part by part, so "IT-Planungsrats" meets "IT-Planungsrat".
-    pub fn stem(&mut self, exact: &str) -> &str {
-        if self.cache.len() >= STEM_CACHE_LIMIT && !self.cache.contains_key(exact) {
+    pub fn stem(&mut self, exact: &str) -> String {
+        // One hash lookup on the (usual) hit; callers need an owned term anyway.
+        if let Some(stem) = self.cache.get(exact) {
+            return stem.clone();
+        }
+        let stem = self.compute(exact);
+        if self.cache.len() >= STEM_CACHE_LIMIT {
             self.cache.clear();
         }
-        if !self.cache.contains_key(exact) {
-            let stem = self.compute(exact);
-            self.cache.insert(exact.to_owned(), stem);
-        }
-        &self.cache[exact]
+        self.cache.insert(exact.to_owned(), stem.clone());
+        stem
     }
 
     fn compute(&self, exact: &str) -> String {
@@ -231,7 +233,7 @@ pub struct TermCache {
 
 impl TermCache {
     pub fn stem(&mut self, exact: &str) -> String {
-        self.stemmer.stem(exact).to_owned()
+        self.stemmer.stem(exact)
     }
 
     /// [`part_stems`] of `word`.
@@ -273,7 +275,7 @@ fn fold(exact: &str) -> std::borrow::Cow<'_, str> {
 pub fn term_of(word: &Word, form: Form, stemmer: &mut Stemmer) -> String {
     match form {
         Form::Exact => word.exact.clone(),
-        Form::Stem => stemmer.stem(&word.exact).to_owned(),
+        Form::Stem => stemmer.stem(&word.exact),
     }
 }
 
@@ -313,7 +315,7 @@ pub fn part_stems(word: &Word, splitter: &mut Splitter, stemmer: &mut Stemmer) -
     match splitter.split(&word.exact) {
         Some(parts) => parts
             .iter()
-            .map(|part| stemmer.stem(part).to_owned())
+            .map(|part| stemmer.stem(part))
             .collect(),
         None => Vec::new(),
     }

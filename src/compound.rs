@@ -81,6 +81,10 @@ impl Splitter {
     /// The parts of a lowercased noun (`word` as [`crate::analysis::normalize`] gives it), or
     /// `None` if it is not a compound. Parts are lowercased word forms without linking elements.
     pub fn split(&mut self, word: &str) -> Option<&[String]> {
+        // Most words are too short to be compounds: no need to remember them.
+        if word.len() < MIN_WORD_CHARS {
+            return None;
+        }
         if !self.memo.contains_key(word) {
             if self.memo.len() >= MEMO_LIMIT {
                 self.memo.clear();
