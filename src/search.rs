@@ -22,6 +22,9 @@ use crate::rank::{self, edit_distance, PassageWord, QueryWord};
 const EXACT_BOOST: f32 = 0.6;
 /// Weight of a match in the document title relative to one in the passage.
 const TITLE_BOOST: f32 = 0.5;
+/// Words of a query beyond this many are ignored.
+const MAX_QUERY_WORDS: usize = 10_000;
+
 /// Weight of the indexed words close to a query word that the index does not know.
 const TYPO_BOOST: f32 = 0.5;
 /// Words shorter than this are never corrected: too many words are one edit apart.
@@ -440,7 +443,6 @@ fn escape_regex(literal: &str) -> String {
     out
 }
 
-/// Builds the tantivy query for a user query, with what to highlight.
 /// A query ready to run: the tantivy query, what to highlight, and for plain free-text
 /// queries of several words, what [`rank`] needs to re-rank the candidates.
 struct Plan {
@@ -458,6 +460,7 @@ struct Rerank {
     coordination: Box<dyn Query>,
 }
 
+/// Builds the tantivy query for a user query, with what to highlight and how to re-rank.
 fn build(
     input: &str,
     index: &OpenIndex,
@@ -477,7 +480,9 @@ fn build(
         },
     };
 
-    // Function words are dropped from free text only if some content word remains.
+    // A pasted document is not a query: only its first words count, so time and memory
+    // stay bounded whatever the input.
+    let mut budget = MAX_QUERY_WORDS;
     let analyzed: Vec<(Occur, &Clause, Vec<Word>)> = parsed
         .clauses
         .iter()
@@ -485,9 +490,14 @@ fn build(
             let text = match clause {
                 Clause::Words(t) | Clause::Prefix(t) | Clause::Phrase { text: t, .. } => t,
             };
-            (*occur, clause, words(text))
+            let mut ws = words(text);
+            ws.truncate(budget);
+            budget -= ws.len();
+            (*occur, clause, ws)
         })
+        .filter(|(_, _, ws)| !ws.is_empty())
         .collect();
+    // Function words are dropped from free text only if some content word remains.
     let has_content_word = analyzed.iter().any(|(occur, clause, ws)| {
         *occur != Occur::MustNot
             && (!matches!(clause, Clause::Words(_)) || ws.iter().any(|w| !is_stop_word(&w.exact)))
