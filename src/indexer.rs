@@ -82,6 +82,8 @@ pub struct Summary {
     pub passages: usize,
     pub bytes: u64,
     pub seconds: f64,
+    /// Size of the index folder after the run, when it wrote to it.
+    pub index_bytes: Option<u64>,
 }
 
 impl Summary {
@@ -108,8 +110,24 @@ impl std::fmt::Display for Summary {
         if self.bytes >= 1_000_000 && self.seconds > 0.0 {
             write!(f, " ({:.1} MB/s)", self.bytes as f64 / 1e6 / self.seconds)?;
         }
+        if let Some(size) = self.index_bytes {
+            write!(f, "; index {}", human_bytes(size))?;
+        }
         Ok(())
     }
+}
+
+/// Total size of the files directly in `dir` (an index folder has no subfolders).
+fn folder_size(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.metadata().ok())
+                .filter(fs::Metadata::is_file)
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// "2.3 kB", "99.9 MB": sizes as people read them.
@@ -459,6 +477,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     if rebuild {
         swap_in(&target, &config.index_dir)?;
     }
+    summary.index_bytes = Some(folder_size(&config.index_dir));
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
