@@ -26,7 +26,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Bumped whenever the terms produced for some text change; an index built with another
 /// version must be rebuilt, because its terms would no longer meet the query's.
-pub const ANALYZER_VERSION: u32 = 2;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -148,7 +148,13 @@ pub fn normalize(word: &str) -> String {
     let mut lower = if word.is_ascii() {
         word.to_ascii_lowercase()
     } else {
-        let lower = word.to_lowercase();
+        // Invisible format characters (soft hyphens from PDFs, zero-width joiners, a stray
+        // BOM) are no part of the word as read: "Behör\u{ad}de" is "behörde".
+        let lower: String = word
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .collect::<String>()
+            .to_lowercase();
         if is_nfc_quick(lower.chars()) == IsNormalized::Yes {
             lower
         } else {
@@ -167,6 +173,13 @@ pub fn normalize(word: &str) -> String {
         lower = lower.replace(['\u{2010}', '\u{2011}'], "-");
     }
     lower
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+    )
 }
 
 /// Snowball German stemmer with a cache: German text is Zipfian, so most tokens repeat and
@@ -313,10 +326,7 @@ pub fn part_stems(word: &Word, splitter: &mut Splitter, stemmer: &mut Stemmer) -
         return Vec::new();
     }
     match splitter.split(&word.exact) {
-        Some(parts) => parts
-            .iter()
-            .map(|part| stemmer.stem(part))
-            .collect(),
+        Some(parts) => parts.iter().map(|part| stemmer.stem(part)).collect(),
         None => Vec::new(),
     }
 }
@@ -454,6 +464,14 @@ mod tests {
     fn exact_form_keeps_umlauts_and_inflection() {
         assert_eq!(exacts("Behörden Straße"), vec!["behörden", "straße"]);
         assert_ne!(exacts("Kabinett"), exacts("Kabinette"));
+    }
+
+    #[test]
+    fn invisible_characters_are_no_part_of_a_word() {
+        assert_eq!(
+            exacts("Behör\u{ad}de Kabi\u{2060}nett"),
+            vec!["behörde", "kabinett"]
+        );
     }
 
     #[test]

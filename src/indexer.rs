@@ -36,6 +36,9 @@ const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 /// Indexing threads: this machine class has two cores; more only adds segments to merge.
 const WRITER_THREADS: usize = 2;
 const MANIFEST_FILE: &str = "fundstelle-manifest.json";
+/// Files are read whole (decoding and hashing need all of it); a larger one is more likely a
+/// log or a disk image than a document, and would take its size in memory.
+const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// One indexed file as recorded in the manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -392,6 +395,15 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let progress = Progress::new(todo.iter().map(|(_, meta, _)| meta.len()).sum(), todo.len());
     for (number, (doc, meta, known)) in todo.into_iter().enumerate() {
         progress.file(number + 1, meta.len(), summary.passages);
+        if meta.len() > MAX_FILE_BYTES {
+            summary.skipped += 1;
+            warn(format_args!(
+                "{}: skipped (larger than {})",
+                doc.path.display(),
+                human_bytes(MAX_FILE_BYTES)
+            ));
+            continue;
+        }
         let bytes = match fs::read(&doc.path) {
             Ok(bytes) => bytes,
             Err(err) => {

@@ -143,12 +143,12 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         write!(
             out,
             "{}:{}  {}",
-            s.paint(PATH_STYLE, &hit.path),
+            s.paint(PATH_STYLE, &printable(&hit.path)),
             s.paint(LINE_STYLE, &lines),
             s.paint(DIM_STYLE, &format!("#{} score {:.2}", hit.rank, hit.score))
         )?;
         if !hit.title.is_empty() {
-            write!(out, "  {}", s.paint(BOLD_STYLE, &hit.title))?;
+            write!(out, "  {}", s.paint(BOLD_STYLE, &printable(&hit.title)))?;
         }
         for correction in &hit.corrections {
             let note = format!("({} → {})", correction.typed, correction.found);
@@ -166,11 +166,11 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
                 continue;
             }
             let (from, to) = (from.max(start), to.min(end));
-            body.push_str(&hit.text[cursor..from]);
-            body.push_str(&s.paint(MATCH_STYLE, &hit.text[from..to]));
+            body.push_str(&printable(&hit.text[cursor..from]));
+            body.push_str(&s.paint(MATCH_STYLE, &printable(&hit.text[from..to])));
             cursor = to;
         }
-        body.push_str(&hit.text[cursor..end]);
+        body.push_str(&printable(&hit.text[cursor..end]));
         if end < hit.text.len() {
             body.push_str(" …");
         }
@@ -180,6 +180,19 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// Text safe for a terminal: a document's control characters (an escape sequence that would
+/// clear the screen or retitle the window) are shown as U+FFFD. JSON escapes them by itself.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 /// Byte range of `text` to show: all of it if short, else a window of about `max` bytes,
@@ -307,6 +320,15 @@ mod tests {
             vec![hit("Die Behörde tagt.", vec![(4, 12)])],
         );
         assert!(text.contains("\x1b[1;31mBehörde\x1b[0m"));
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let text = render(
+            Format::Human { color: false },
+            vec![hit("a\x1b[2Jb\x07", vec![])],
+        );
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
     }
 
     #[test]

@@ -573,7 +573,8 @@ fn unknown_words_fall_back_to_close_words_and_say_so() {
     // A known word is never corrected, and short words are never corrected.
     let answer = json_search(dir.path(), &["Kretschmer"]);
     assert!(answer["hits"][0].get("corrections").is_none());
-    assert_eq!(top_lines(dir.path(), &["Baxern"]).0, 6); // "Bayern", one edit away
+    // "Bayern", one edit away (in three passages, scored alike).
+    assert!(starts(dir.path(), &["Baxern"]).contains(&6));
     fundstelle(dir.path())
         .args(["search", "Kabi"])
         .assert()

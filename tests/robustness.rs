@@ -1,0 +1,1099 @@
+//! Robustness: the real binary against hostile files, hostile queries and interrupted or
+//! concurrent runs. Every case ends with the right result or one warning line naming the file,
+//! the rest of the run goes on, and the exit code follows grep (0 hit, 1 none, 2 error).
+//! Nothing panics and nothing hangs (every command runs under a timeout).
+//!
+//! Sizes are scaled for a debug build on a two-core CI machine: a 5 MB single line instead of
+//! 50 MB (the 50 MB case is ignored by default: run it with
+//! `cargo test --release --test robustness -- --ignored a_single_line_of_50_megabytes`) and
+//! 10,000 tiny files instead of
+//! 100,000. Tests marked `#[ignore = "…"]` document bugs that are not fixed yet.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Child, Command as StdCommand, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// Longest any single command may take before the test counts it as hung.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_fundstelle")
+}
+
+fn fundstelle(dir: &Path) -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("RUST_BACKTRACE", "0")
+        .timeout(TIMEOUT);
+    cmd
+}
+
+/// Runs `fundstelle ARGS` in `dir`, failing the test on a timeout or a panic.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let output = fundstelle(dir).args(args).output().unwrap();
+    assert_sane(&output, args);
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// No panic, no backtrace hint, a grep exit code, and an error is one line of stderr.
+fn assert_sane(output: &Output, what: &(impl std::fmt::Debug + ?Sized)) {
+    let err = stderr(output);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{what:?} panicked:\n{err}"
+    );
+    let code = output.status.code();
+    assert!(
+        matches!(code, Some(0..=2)),
+        "{what:?}: exit {code:?} (killed or crashed?)\n{err}"
+    );
+    if code == Some(2) {
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(
+            lines.len() == 1 && lines[0].starts_with("fundstelle: "),
+            "{what:?}: an error is one line of stderr, got:\n{err}"
+        );
+    }
+}
+
+/// `fundstelle index PATH --index INDEX` in `dir`.
+fn index(dir: &Path, path: &str, index: &str) -> Output {
+    run(dir, &["index", path, "--index", index])
+}
+
+/// `fundstelle search --json --index INDEX QUERY` in `dir`: the exit code and the hits.
+fn search(dir: &Path, index: &str, query: &str) -> (i32, Vec<Value>) {
+    let output = run(dir, &["search", "--json", "--index", index, "--", query]);
+    let code = output.status.code().unwrap();
+    if code == 2 {
+        return (code, Vec::new());
+    }
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON object per query: {out}");
+    let answer: Value = serde_json::from_str(lines[0]).unwrap();
+    let hits = answer["hits"].as_array().unwrap().clone();
+    assert_eq!(code == 0, !hits.is_empty(), "exit code {code} for {hits:?}");
+    (code, hits)
+}
+
+/// The hits of a query that must find something.
+fn found(dir: &Path, index: &str, query: &str) -> Vec<Value> {
+    let (code, hits) = search(dir, index, query);
+    assert_eq!(code, 0, "{query:?} found nothing");
+    hits
+}
+
+fn hit_path(hit: &Value) -> &str {
+    hit["path"].as_str().unwrap()
+}
+
+fn hit_lines(hit: &Value) -> (u64, u64) {
+    (
+        hit["line_start"].as_u64().unwrap(),
+        hit["line_end"].as_u64().unwrap(),
+    )
+}
+
+fn hit_text(hit: &Value) -> &str {
+    hit["text"].as_str().unwrap()
+}
+
+/// The highlighted parts of a hit's text.
+fn highlighted(hit: &Value) -> Vec<String> {
+    let text = hit_text(hit);
+    hit["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|range| {
+            let start = range[0].as_u64().unwrap() as usize;
+            let end = range[1].as_u64().unwrap() as usize;
+            text[start..end].to_owned()
+        })
+        .collect()
+}
+
+/// The stderr lines that mention `needle`.
+fn lines_naming<'a>(err: &'a str, needle: &str) -> Vec<&'a str> {
+    err.lines().filter(|line| line.contains(needle)).collect()
+}
+
+/// A scratch folder with a `docs/` folder holding `files`.
+fn docs(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let docs = dir.path().join("docs");
+    fs::create_dir(&docs).unwrap();
+    for (name, bytes) in files {
+        let path = docs.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for unit in std::iter::once(0xFEFF).chain(text.encode_utf16()) {
+        bytes.extend(if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
+    }
+    bytes
+}
+
+/// Deterministic pseudo-German text: `sentences` sentences of ten words each, in lines of
+/// about 70 characters (so each file holds a few hard-wrapped paragraphs).
+fn german_text(seed: u64, bytes: usize) -> String {
+    const WORDS: &[&str] = &[
+        "Die",
+        "Regierung",
+        "hat",
+        "beschlossen",
+        "dass",
+        "die",
+        "Verwaltung",
+        "digitaler",
+        "werden",
+        "soll",
+        "und",
+        "Behörden",
+        "zusammenarbeiten",
+        "Forschung",
+        "Kommunen",
+        "Schulen",
+        "Ausbau",
+        "Länder",
+        "Förderung",
+        "über",
+    ];
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut text = String::with_capacity(bytes + 100);
+    let mut line = 0;
+    let mut word = 0;
+    while text.len() < bytes {
+        let w = WORDS[(next() % WORDS.len() as u64) as usize];
+        text.push_str(w);
+        line += w.len() + 1;
+        word += 1;
+        if word % 10 == 0 {
+            text.push('.');
+        }
+        if word % 200 == 0 {
+            text.push_str("\n\n");
+            line = 0;
+        } else if line > 70 {
+            text.push('\n');
+            line = 0;
+        } else {
+            text.push(' ');
+        }
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile files
+
+#[test]
+fn encodings_are_decoded() {
+    let dir = docs(&[
+        (
+            "bom.txt",
+            "\u{feff}Mitteilung\n\nDie Kabinettssitzung fand in Dresden statt.\n".as_bytes(),
+        ),
+        (
+            "utf16le.txt",
+            &utf16("Titel\r\n\r\nDer Freistaat Thüringen tagt.\r\n", true),
+        ),
+        (
+            "utf16be.txt",
+            &utf16(
+                "Titel\r\n\r\nDie Landeshauptstadt Schwerin plant.\r\n",
+                false,
+            ),
+        ),
+        // "Die Behörde prüft die Straße." in Latin-1.
+        (
+            "latin1.txt",
+            b"Hinweis\n\nDie Beh\xF6rde pr\xFCft die Stra\xDFe.\n",
+        ),
+        // Windows-1252: typographic quotes and the euro sign.
+        (
+            "cp1252.txt",
+            b"\x84Gr\xFC\xDFe\x93 kosten 5 \x80 beim Zollamt.\n",
+        ),
+    ]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).lines().count(),
+        1,
+        "no warnings: {}",
+        stderr(&output)
+    );
+
+    let hit = &found(dir.path(), "idx", "Kabinettssitzung")[0];
+    assert_eq!(hit_path(hit), "docs/bom.txt");
+    assert_eq!(hit_lines(hit), (3, 3));
+    assert_eq!(hit["title"], "Mitteilung", "no BOM in the title");
+
+    let hit = &found(dir.path(), "idx", "Thüringen")[0];
+    assert_eq!(hit_path(hit), "docs/utf16le.txt");
+    assert_eq!(hit_text(hit), "Der Freistaat Thüringen tagt.");
+    assert_eq!(hit_lines(hit), (3, 3));
+
+    let hit = &found(dir.path(), "idx", "Schwerin")[0];
+    assert_eq!(hit_path(hit), "docs/utf16be.txt");
+    assert_eq!(hit_text(hit), "Die Landeshauptstadt Schwerin plant.");
+
+    let hit = &found(dir.path(), "idx", "Behörde")[0];
+    assert_eq!(hit_path(hit), "docs/latin1.txt");
+    assert_eq!(hit_text(hit), "Die Behörde prüft die Straße.");
+    assert_eq!(highlighted(hit), vec!["Behörde"]);
+
+    let hit = &found(dir.path(), "idx", "Zollamt")[0];
+    assert_eq!(hit_text(hit), "„Grüße“ kosten 5 € beim Zollamt.");
+}
+
+#[test]
+fn line_endings_keep_line_numbers() {
+    let dir = docs(&[
+        (
+            "crlf.txt",
+            b"Titel\r\n\r\nErster Absatz.\r\n\r\nDer Zeppelin fliegt.\r\n",
+        ),
+        (
+            "cr.txt",
+            b"Titel\r\rErster Absatz.\r\rDie Zugspitze ist hoch.\r",
+        ),
+        // "\r\n" then a lone "\r": two line breaks. Then "\n\r": two again.
+        (
+            "mixed.txt",
+            b"Anfang.\r\n\rDer Watzmann ist steil.\n\rDer Brocken liegt im Harz.\n",
+        ),
+    ]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let hit = &found(dir.path(), "idx", "Zeppelin")[0];
+    assert_eq!((hit_path(hit), hit_lines(hit)), ("docs/crlf.txt", (5, 5)));
+    assert_eq!(hit_text(hit), "Der Zeppelin fliegt.");
+    let hit = &found(dir.path(), "idx", "Zugspitze")[0];
+    assert_eq!((hit_path(hit), hit_lines(hit)), ("docs/cr.txt", (5, 5)));
+    let hit = &found(dir.path(), "idx", "Watzmann")[0];
+    assert_eq!((hit_path(hit), hit_lines(hit)), ("docs/mixed.txt", (3, 3)));
+    let hit = &found(dir.path(), "idx", "Brocken")[0];
+    assert_eq!((hit_path(hit), hit_lines(hit)), ("docs/mixed.txt", (5, 5)));
+    assert!(!hit_text(hit).contains(['\r', '\n']));
+}
+
+#[test]
+fn binary_empty_and_blank_files_warn_once_and_the_run_goes_on() {
+    let dir = docs(&[
+        ("nul.txt", b"Ein Text mit Zugspitze\0und einem NUL-Byte."),
+        ("bild.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0"),
+        (
+            "steuer.txt",
+            &[0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08],
+        ),
+        ("leer.txt", b""),
+        ("blank.txt", b"  \n\t\r\n \xC2\xA0 \n\n"),
+        ("gut.txt", b"Der Wendelstein ist ein Berg.\n"),
+    ]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    for name in ["nul.txt", "bild.txt", "steuer.txt", "leer.txt", "blank.txt"] {
+        let lines = lines_naming(&err, &format!("docs/{name}"));
+        assert_eq!(lines.len(), 1, "one warning for {name}:\n{err}");
+        assert!(
+            lines[0].starts_with("fundstelle: warning: "),
+            "{}",
+            lines[0]
+        );
+    }
+    assert!(lines_naming(&err, "gut.txt").is_empty(), "{err}");
+    assert!(lines_naming(&err, "binary").len() == 3, "{err}");
+    let hit = &found(dir.path(), "idx", "Wendelstein")[0];
+    assert_eq!(hit_path(hit), "docs/gut.txt");
+    assert_eq!(
+        search(dir.path(), "idx", "Zugspitze").0,
+        1,
+        "binary text indexed"
+    );
+    assert_eq!(
+        search(dir.path(), "idx", "IHDR").0,
+        1,
+        "binary text indexed"
+    );
+}
+
+/// One line of `megabytes` MB: sentences of generated text with a unique word in the middle.
+fn single_line_file(megabytes: usize) -> TempDir {
+    let mut line = german_text(7, megabytes * 1_000_000 / 2).replace('\n', " ");
+    line.push_str(" Der Quantenkommunikationssatellit startet. ");
+    line.push_str(&german_text(8, megabytes * 1_000_000 / 2).replace('\n', " "));
+    docs(&[("zeile.txt", line.as_bytes())])
+}
+
+fn check_single_line(dir: &TempDir, limit: Duration) {
+    let started = Instant::now();
+    let output = fundstelle(dir.path())
+        .args(["index", "docs", "--index", "idx"])
+        .timeout(limit)
+        .output()
+        .unwrap();
+    assert_sane(&output, "index of one long line");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    eprintln!("one long line indexed in {:.1?}", started.elapsed());
+    let hits = found(dir.path(), "idx", "Quantenkommunikationssatellit");
+    assert_eq!(hits.len(), 1);
+    let hit = &hits[0];
+    assert_eq!(hit_lines(hit), (1, 1));
+    let text = hit_text(hit);
+    assert!(text.len() <= 2000, "hit of {} bytes", text.len());
+    assert!(text.contains("Quantenkommunikationssatellit"), "{text}");
+    // Human output of a passage cut from it, too.
+    let output = run(
+        dir.path(),
+        &["search", "--index", "idx", "--color", "always", "Regierung"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+/// 5 MB in one line keeps CI fast in debug builds (about 5 s); the issue's 50 MB case is
+/// `a_single_line_of_50_megabytes`.
+#[test]
+fn a_single_line_of_5_megabytes() {
+    check_single_line(&single_line_file(5), Duration::from_secs(120));
+}
+
+#[test]
+#[ignore = "slow in debug builds (half a minute and more): run it with --release"]
+fn a_single_line_of_50_megabytes() {
+    check_single_line(&single_line_file(50), Duration::from_secs(600));
+}
+
+/// 10,000 files keep CI fast; the issue asks for 100,000, which behaves the same, ten times
+/// slower.
+#[test]
+fn ten_thousand_tiny_files() {
+    let dir = TempDir::new().unwrap();
+    for number in 0..10_000 {
+        let folder = dir.path().join(format!("docs/{:02}", number % 100));
+        if number < 100 {
+            fs::create_dir_all(&folder).unwrap();
+        }
+        fs::write(
+            folder.join(format!("{number:05}.txt")),
+            format!("Akte Nummer n{number}.\n"),
+        )
+        .unwrap();
+    }
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("10000 added"),
+        "{}",
+        stderr(&output)
+    );
+    let hits = found(dir.path(), "idx", "n9999");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hit_path(&hits[0]), "docs/99/09999.txt");
+    let hits = found(dir.path(), "idx", "Akte");
+    assert_eq!(hits.len(), 10, "the default limit");
+    // Nothing changed: nothing is read again.
+    let output = index(dir.path(), "docs", "idx");
+    assert!(
+        stderr(&output).contains("0 added, 0 changed, 0 removed, 10000 unchanged"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_skipped_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = docs(&[
+        ("geheim.txt", b"Der Tresor ist verschlossen.\n"),
+        ("offen.txt", b"Der Wendelstein ist ein Berg.\n"),
+    ]);
+    let secret = dir.path().join("docs/geheim.txt");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        // Root (as in CI) reads any file whatever its mode: this case cannot be made here.
+        eprintln!("note: running as root, chmod 000 does not stop reads; test skipped");
+        return;
+    }
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    let lines = lines_naming(&err, "docs/geheim.txt");
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("skipped"), "{err}");
+    assert_eq!(
+        hit_path(&found(dir.path(), "idx", "Wendelstein")[0]),
+        "docs/offen.txt"
+    );
+    assert_eq!(search(dir.path(), "idx", "Tresor").0, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_skipped_with_a_warning() {
+    let dir = docs(&[("sub/a.txt", b"Der Rundlauf beginnt hier.\n")]);
+    let docs = dir.path().join("docs");
+    std::os::unix::fs::symlink("..", docs.join("sub/zurück")).unwrap();
+    std::os::unix::fs::symlink("selbst.txt", docs.join("selbst.txt")).unwrap();
+    std::os::unix::fs::symlink("nirgends.txt", docs.join("tot.txt")).unwrap();
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    for name in ["docs/sub/zurück", "docs/selbst.txt", "docs/tot.txt"] {
+        assert_eq!(lines_naming(&err, name).len(), 1, "{name}:\n{err}");
+    }
+    let hits = found(dir.path(), "idx", "Rundlauf");
+    assert_eq!(hits.len(), 1, "indexed once: {hits:?}");
+    assert_eq!(hit_path(&hits[0]), "docs/sub/a.txt");
+}
+
+#[test]
+fn a_ten_thousand_letter_word_finds_itself() {
+    let word: String = "Donaudampfschifffahrtsgesellschaftskapitänsmütze"
+        .chars()
+        .cycle()
+        .take(10_000)
+        .collect();
+    let text = format!("Vorher steht ein Satz.\n\n{word}\n\nNachher auch.\n");
+    let dir = docs(&[("wort.txt", text.as_bytes())]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let hits = found(dir.path(), "idx", &word);
+    let hit = &hits[0];
+    assert_eq!((hit_path(hit), hit_lines(hit)), ("docs/wort.txt", (3, 3)));
+    assert!(hit_text(hit).len() <= 2000);
+    assert!(!highlighted(hit).is_empty());
+    assert_eq!(found(dir.path(), "idx", "Nachher").len(), 1);
+}
+
+#[test]
+fn mixed_scripts_and_combining_marks() {
+    let dir = docs(&[
+        (
+            "welt.txt",
+            "Привет мир. مرحبا بالعالم 🎉 中文文本.\n\nMarkus So\u{308}der spricht in Nu\u{308}rnberg.\n"
+                .as_bytes(),
+        ),
+        ("anders.txt", "Ein ganz anderer Text.\n".as_bytes()),
+    ]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for query in ["Söder", "So\u{308}der", "Soeder", "SÖDER", "Nürnberg"] {
+        let hits = found(dir.path(), "idx", query);
+        assert_eq!(hits.len(), 1, "{query}");
+        assert_eq!(hit_lines(&hits[0]), (3, 3), "{query}");
+        assert!(!highlighted(&hits[0]).is_empty(), "{query}");
+    }
+    for query in ["Привет", "мир", "مرحبا", "بالعالم"] {
+        let hits = found(dir.path(), "idx", query);
+        assert_eq!(highlighted(&hits[0]), vec![query.to_owned()], "{query}");
+    }
+    // An emoji alone has nothing to search for: one clear error line, or no hit.
+    let output = run(dir.path(), &["search", "--index", "idx", "🎉"]);
+    assert_ne!(output.status.code(), Some(0));
+    // Colored human output of such text.
+    for query in ["Söder", "Привет"] {
+        let output = run(
+            dir.path(),
+            &["search", "--index", "idx", "--color", "always", query],
+        );
+        assert_eq!(output.status.code(), Some(0), "{query}");
+        assert!(stdout(&output).contains("\x1b["), "{query}");
+    }
+}
+
+#[test]
+fn hyphenation_at_line_ends_in_every_form() {
+    // PDF and web exports break words with "-", U+2010 or an invisible soft hyphen (U+00AD).
+    let dir = docs(&[(
+        "pdf.txt",
+        "Die Landesregierung hat die Behörden\u{ad}\nkommunikation neu geregelt, und das Bundes\u{2010}\n\
+         ministerium hat die Verwaltungs-\ndigitalisierung beschlossen.\n"
+            .as_bytes(),
+    )]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for word in [
+        "Behördenkommunikation",
+        "Bundesministerium",
+        "Verwaltungsdigitalisierung",
+    ] {
+        let hits = found(dir.path(), "idx", word);
+        assert_eq!(hit_lines(&hits[0]), (1, 4), "{word}");
+        assert_eq!(highlighted(&hits[0]), vec![word.to_owned()], "{word}");
+    }
+}
+
+#[test]
+fn invisible_characters_inside_words_are_ignored() {
+    let dir = docs(&[
+        (
+            "web.txt",
+            "Die Behör\u{ad}de prüft.\n\nDas Kabi\u{2060}nett tagt.\n\nAnhang\u{feff}Titel.\n"
+                .as_bytes(),
+        ),
+        ("plain.txt", "Der Freistaat Bayern.\n".as_bytes()),
+    ]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // In the text…
+    assert_eq!(search(dir.path(), "idx", "Behörde").0, 0, "soft hyphen");
+    assert_eq!(search(dir.path(), "idx", "Kabinett").0, 0, "word joiner");
+    assert_eq!(search(dir.path(), "idx", "AnhangTitel").0, 0, "BOM");
+    // …and in the query (pasted from a web page).
+    assert_eq!(
+        search(dir.path(), "idx", "Frei\u{ad}staat").0,
+        0,
+        "soft hyphen"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile queries
+
+fn small_index() -> TempDir {
+    let dir = docs(&[
+        (
+            "a.txt",
+            "Sachsen / Bayern\n\nDie Kabinette von Bayern und Sachsen haben in einer gemeinsamen \
+             Kabinettssitzung die KI-Strategie beschlossen.\n"
+                .as_bytes(),
+        ),
+        (
+            "b.txt",
+            "Die Behörde prüft die Straße (foo) und [bar] am 23.05.2019.\n".as_bytes(),
+        ),
+    ]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    dir
+}
+
+/// Runs `query` as JSON and as human output: exit 0 or 1 with one JSON line, or exit 2 with
+/// one line of stderr; never a panic, never a hang.
+fn check_query(dir: &Path, query: &str) -> i32 {
+    let label = if query.len() > 80 {
+        let cut = (0..=80).rev().find(|&i| query.is_char_boundary(i)).unwrap();
+        format!("{}… ({} bytes)", &query[..cut], query.len())
+    } else {
+        query.to_owned()
+    };
+    let json = run(dir, &["search", "--index", "idx", "--json", "--", query]);
+    let code = json.status.code().unwrap();
+    if code == 2 {
+        assert!(stdout(&json).is_empty(), "{label:?}");
+    } else {
+        let out = stdout(&json);
+        assert_eq!(out.lines().count(), 1, "{label:?}: {out}");
+        let answer: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(answer["query"], query, "{label:?}");
+        assert_eq!(code == 0, !answer["hits"].as_array().unwrap().is_empty());
+    }
+    let human = run(
+        dir,
+        &["search", "--index", "idx", "--color", "always", "--", query],
+    );
+    assert_eq!(human.status.code(), Some(code), "{label:?}");
+    code
+}
+
+#[test]
+fn hostile_queries_are_answered_or_refused_in_one_line() {
+    let dir = small_index();
+    let dir = dir.path();
+    let hundred_kb: String = "Kabinett \"Bayern AND ( -x +y ~ * title: ".repeat(2_600);
+    let five_thousand_words: String = (0..5_000)
+        .map(|n| format!("wort{n}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut many_words_then_a_hit = five_thousand_words.clone();
+    many_words_then_a_hit.push_str(" Behörde");
+    let cases: Vec<(&str, Option<i32>)> = vec![
+        // Unbalanced quotes and brackets are punctuation.
+        ("\"Kabinettssitzung", Some(0)),
+        ("Kabinettssitzung\"", Some(0)),
+        ("\"gemeinsamen Kabinettssitzung", Some(0)),
+        ("((Behörde", Some(0)),
+        ("Behörde)]}", Some(0)),
+        ("[Behörde", Some(0)),
+        ("\"\"", None),
+        ("\"", None),
+        ("\"a b\"~", None),
+        ("\"Kabinette Bayern\"~99999999999999999999", Some(0)),
+        // Lone operators.
+        ("AND", None),
+        ("OR", None),
+        ("NOT", None),
+        ("AND OR NOT", None),
+        ("-", None),
+        ("+", None),
+        ("~", None),
+        ("*", None),
+        ("**", None),
+        ("-*", None),
+        ("&&", None),
+        ("Behörde AND", Some(0)),
+        ("AND Behörde", Some(0)),
+        ("NOT Behörde", None),
+        ("-Behörde", None),
+        ("+Behörde -Straße", Some(1)),
+        // Field syntax is text.
+        ("title:", None),
+        ("title:Bayern", None),
+        ("foo:bar", None),
+        ("text:Behörde", None),
+        // Control characters.
+        ("\u{1}\u{2}\u{7}", None),
+        ("Beh\u{7}örde", None),
+        ("\u{1b}[31mBehörde\u{1b}[0m", None),
+        ("Behörde\u{7f}", None),
+        ("\t\r\u{b}\u{c}", None),
+        // Regex-looking input.
+        (".*[a-z]+(foo|bar)", None),
+        ("^Behörde$", Some(0)),
+        ("Beh.*", None),
+        ("\\", None),
+        ("Kabinett*", Some(0)),
+        ("*Kabinett", Some(0)),
+        ("?", None),
+        ("23.05.2019", Some(0)),
+        // Size.
+        (&hundred_kb, None),
+        (&five_thousand_words, Some(1)),
+        (&many_words_then_a_hit, Some(0)),
+    ];
+    for (query, expected) in cases {
+        let started = Instant::now();
+        let code = check_query(dir, query);
+        if let Some(expected) = expected {
+            assert_eq!(code, expected, "{query:?}");
+        }
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "{} bytes took {:?}",
+            query.len(),
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_and_control_characters_on_stdin_in_batch() {
+    let dir = small_index();
+    let mut input = Vec::new();
+    input.extend_from_slice(b"Beh\xC3\xB6rde\n");
+    input.extend_from_slice(b"\xFF\xFE\xFD Kabinettssitzung\r\n");
+    input.extend_from_slice(b"\xC3\x28\xA0\xA1\n");
+    input.extend_from_slice(b"\x00\x01\x02\n");
+    input.extend_from_slice(b"\n   \n");
+    input.extend_from_slice(b"\"unbalanced\n");
+    input.extend_from_slice(b"Beh\xF6rde"); // Latin-1, no final newline
+    let output = fundstelle(dir.path())
+        .args(["search", "--index", "idx", "--json", "--batch", "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert!(!err.contains("panicked"), "{err}");
+    let out = stdout(&output);
+    let answers: Vec<Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 6, "one answer per non-blank line: {out}");
+    assert!(!answers[0]["hits"].as_array().unwrap().is_empty());
+    assert!(!answers[1]["hits"].as_array().unwrap().is_empty());
+    assert!(answers[1]["query"]
+        .as_str()
+        .unwrap()
+        .ends_with("Kabinettssitzung"));
+    // The line of controls has nothing to search for: an error in its answer and one stderr
+    // line; the batch goes on and exits 2.
+    assert!(answers[3]["error"].is_string(), "{}", answers[3]);
+    assert_eq!(lines_naming(&err, "error").len(), err.lines().count());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Index safety
+
+/// A folder of `files` files of generated text of `kilobytes` KB each, with a word unique to
+/// the folder ("Neuland") in its first file.
+fn big_folder(root: &Path, name: &str, files: usize, kilobytes: usize) {
+    let folder = root.join(name);
+    fs::create_dir_all(&folder).unwrap();
+    for number in 0..files {
+        let mut text = german_text(number as u64 + 1, kilobytes * 1000);
+        if number == 0 {
+            text.insert_str(0, "Neuland in Sicht.\n\n");
+        }
+        fs::write(folder.join(format!("{number:04}.txt")), text).unwrap();
+    }
+}
+
+/// A scratch folder with `alt/` indexed into `idx/`: "Bamberg" is in the index.
+fn indexed_old_folder() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    fs::create_dir(dir.path().join("alt")).unwrap();
+    fs::write(
+        dir.path().join("alt/bamberg.txt"),
+        "Die Altstadt von Bamberg ist Welterbe.\n",
+    )
+    .unwrap();
+    let output = index(dir.path(), "alt", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    dir
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Child {
+    StdCommand::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for `child` at most `limit`, then kills it; returns its output and whether it ended
+/// by itself.
+fn finish(mut child: Child, limit: Duration) -> (Output, bool) {
+    let started = Instant::now();
+    let mut ended = true;
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            ended = false;
+            break;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    (child.wait_with_output().unwrap(), ended)
+}
+
+/// Starts an index run on a folder big enough to keep it busy for a while (300 files of 100
+/// KB: seconds in a release build, half a minute in a debug one), and checks that it works.
+fn busy_index_run(root: &Path, args: &[&str]) -> Child {
+    let mut child = spawn(root, args);
+    thread::sleep(Duration::from_millis(400));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the index run ended before the test could act on it: make the folder bigger"
+    );
+    child
+}
+
+/// Files in the index folder, to see that a run has started writing.
+fn file_count(dir: &Path) -> usize {
+    fs::read_dir(dir).map_or(0, |entries| entries.count())
+}
+
+#[test]
+fn interrupted_index_leaves_the_old_index_searchable() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    // 300 files of 100 KB: about half a minute of indexing in a debug build.
+    big_folder(root, "neu", 300, 100);
+    let files_before = file_count(&root.join("idx"));
+    let child = spawn(root, &["index", "neu", "--index", "idx"]);
+    // Kill it while it works: once it has written into the index folder, or after 1.5 s.
+    let started = Instant::now();
+    while file_count(&root.join("idx")) == files_before
+        && started.elapsed() < Duration::from_millis(1500)
+    {
+        thread::sleep(Duration::from_millis(10));
+    }
+    thread::sleep(Duration::from_millis(300));
+    let mut child = child;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "indexing ended before it could be interrupted: make the folder bigger"
+    );
+    child.kill().unwrap(); // SIGKILL
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+
+    // The old index still answers, and nothing of the interrupted run is visible.
+    let hits = found(root, "idx", "Bamberg");
+    assert_eq!(hit_path(&hits[0]), "alt/bamberg.txt");
+    assert_eq!(search(root, "idx", "Neuland").0, 1);
+
+    // The next run needs no clean-up (fewer files, to keep the test short).
+    for number in 3..300 {
+        fs::remove_file(root.join(format!("neu/{number:04}.txt"))).unwrap();
+    }
+    let output = index(root, "neu", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("3 added"), "{}", stderr(&output));
+    assert_eq!(hit_path(&found(root, "idx", "Neuland")[0]), "neu/0000.txt");
+    assert_eq!(
+        hit_path(&found(root, "idx", "Bamberg")[0]),
+        "alt/bamberg.txt"
+    );
+    // The files the killed run left behind are collected.
+    let bytes: u64 = fs::read_dir(root.join("idx"))
+        .unwrap()
+        .map(|entry| entry.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(bytes < 2_000_000, "{bytes} bytes left in the index folder");
+}
+
+#[test]
+fn two_index_runs_at_once() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    big_folder(root, "neu", 20, 100);
+    let first = spawn(root, &["index", "neu", "--index", "idx"]);
+    thread::sleep(Duration::from_millis(300));
+    let second = spawn(root, &["index", "neu", "--index", "idx"]);
+    let (second, _) = finish(second, TIMEOUT * 3);
+    let (first, ended) = finish(first, TIMEOUT * 3);
+    assert!(ended, "first run hung");
+    assert_sane(&first, "first index run");
+    assert_sane(&second, "second index run");
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // The second one waits and succeeds, or refuses in one line naming the index.
+    match second.status.code() {
+        Some(0) => {}
+        Some(2) => assert!(stderr(&second).contains("idx"), "{}", stderr(&second)),
+        code => panic!("second run: {code:?}: {}", stderr(&second)),
+    }
+    assert_eq!(hit_path(&found(root, "idx", "Neuland")[0]), "neu/0000.txt");
+    assert_eq!(
+        hit_path(&found(root, "idx", "Bamberg")[0]),
+        "alt/bamberg.txt"
+    );
+    let output = index(root, "neu", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn two_index_runs_start_together_on_a_new_index() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    big_folder(root, "neu", 3, 50);
+    for round in 0..3 {
+        let index_dir = format!("idx{round}");
+        let runs: Vec<Child> = (0..2)
+            .map(|_| spawn(root, &["index", "neu", "--index", &index_dir]))
+            .collect();
+        let outputs: Vec<Output> = runs.into_iter().map(|run| finish(run, TIMEOUT).0).collect();
+        for output in &outputs {
+            assert_sane(output, "index run");
+        }
+        let codes: Vec<i32> = outputs.iter().map(|o| o.status.code().unwrap()).collect();
+        assert!(codes.contains(&0), "{codes:?}: {}", stderr(&outputs[1]));
+        assert_eq!(
+            hit_path(&found(root, &index_dir, "Neuland")[0]),
+            "neu/0000.txt"
+        );
+        let output = index(root, "neu", &index_dir);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+}
+
+/// Sets the version stamp in the index's `meta.json` to another analyzer version.
+fn stamp_other_version(index_dir: &Path) {
+    let path = index_dir.join("meta.json");
+    let mut meta: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    let payload = meta["payload"].as_str().unwrap().to_owned();
+    let mut stamp: Value = serde_json::from_str(&payload).unwrap();
+    assert!(stamp["analyzer"].is_u64(), "payload {payload}");
+    stamp["analyzer"] = Value::from(stamp["analyzer"].as_u64().unwrap() + 1000);
+    meta["payload"] = Value::from(stamp.to_string());
+    fs::write(&path, serde_json::to_vec(&meta).unwrap()).unwrap();
+}
+
+/// Leftovers of rebuilds next to the index folder.
+fn rebuild_leftovers(root: &Path) -> Vec<String> {
+    fs::read_dir(root)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".idx"))
+        .collect()
+}
+
+#[test]
+fn an_index_of_another_version_is_refused_then_rebuilt() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    stamp_other_version(&root.join("idx"));
+    let output = run(root, &["search", "--index", "idx", "Bamberg"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("fundstelle index"),
+        "says how to rebuild: {}",
+        stderr(&output)
+    );
+    let output = index(root, "alt", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        hit_path(&found(root, "idx", "Bamberg")[0]),
+        "alt/bamberg.txt"
+    );
+    assert!(
+        rebuild_leftovers(root).is_empty(),
+        "{:?}",
+        rebuild_leftovers(root)
+    );
+    // And it stays up to date from then on.
+    let output = index(root, "alt", "idx");
+    assert!(
+        stderr(&output).contains("1 unchanged"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn searches_while_an_index_run_works_see_the_old_or_the_new_index() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    // 40 files of 100 KB: a few seconds of indexing in a debug build.
+    big_folder(root, "neu", 40, 100);
+    let child = spawn(root, &["index", "neu", "--index", "idx"]);
+    let started = Instant::now();
+    let mut child = child;
+    let mut searches = 0;
+    let mut saw_new = false;
+    while started.elapsed() < Duration::from_secs(60) {
+        let running = child.try_wait().unwrap().is_none();
+        for query in ["Bamberg", "Neuland"] {
+            let (code, hits) = search(root, "idx", query);
+            assert!(code == 0 || code == 1, "{query}: exit {code}");
+            if query == "Bamberg" {
+                assert_eq!(code, 0, "the old content stays");
+            } else {
+                saw_new |= code == 0 && hit_path(&hits[0]) == "neu/0000.txt";
+            }
+            searches += 1;
+        }
+        if !running && searches >= 4 {
+            break;
+        }
+    }
+    let (output, ended) = finish(child, Duration::from_secs(60));
+    assert!(ended, "index run hung");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(searches >= 4, "only {searches} searches during the run");
+    assert!(saw_new || found(root, "idx", "Neuland").len() == 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bugs these tests found, fixed since
+
+#[test]
+fn default_index_search_while_another_process_writes_it() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("seeds")).unwrap();
+    fs::write(
+        root.join("seeds/bamberg.txt"),
+        "Die Altstadt von Bamberg ist Welterbe.\n",
+    )
+    .unwrap();
+    let output = run(root, &["search", "Bamberg"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Another process updates the default index with a big change…
+    big_folder(root, "seeds/neu", 300, 100);
+    let mut child = busy_index_run(root, &["index"]);
+    // …and a search meanwhile answers from the index as it is (or waits), but never fails.
+    let output = run(root, &["search", "Bamberg"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(search(root, "index", "Bamberg").0, 0);
+}
+
+#[test]
+fn interrupted_rebuild_leaves_nothing_behind() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    stamp_other_version(&root.join("idx"));
+    big_folder(root, "alt/neu", 300, 100);
+    let mut child = busy_index_run(root, &["index", "alt", "--index", "idx"]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The old index still says it must be rebuilt; the next run does so.
+    assert_eq!(
+        run(root, &["search", "--index", "idx", "Bamberg"])
+            .status
+            .code(),
+        Some(2)
+    );
+    for number in 1..300 {
+        fs::remove_file(root.join(format!("alt/neu/{number:04}.txt"))).unwrap();
+    }
+    let output = index(root, "alt", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        hit_path(&found(root, "idx", "Bamberg")[0]),
+        "alt/bamberg.txt"
+    );
+    assert!(
+        rebuild_leftovers(root).is_empty(),
+        "{:?}",
+        rebuild_leftovers(root)
+    );
+}
+
+#[test]
+fn indexing_dot_drops_removed_files() {
+    let dir = docs(&[
+        ("a.txt", b"Der Wendelstein ist ein Berg.\n"),
+        ("b.txt", b"Der Watzmann ist ein Berg.\n"),
+    ]);
+    let docs = dir.path().join("docs");
+    let output = run(&docs, &["index", ".", "--index", "../idx"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    fs::remove_file(docs.join("b.txt")).unwrap();
+    let output = run(&docs, &["index", ".", "--index", "../idx"]);
+    assert!(stderr(&output).contains("1 removed"), "{}", stderr(&output));
+    assert_eq!(search(dir.path(), "idx", "Watzmann").0, 1);
+}
+
+#[test]
+fn removing_every_document_of_a_folder_empties_its_part_of_the_index() {
+    let dir = docs(&[("a.txt", b"Der Wendelstein ist ein Berg.\n")]);
+    let output = index(dir.path(), "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    fs::remove_file(dir.path().join("docs/a.txt")).unwrap();
+    let output = run(dir.path(), &["index", "docs", "--index", "idx"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(search(dir.path(), "idx", "Wendelstein").0, 1);
+}
