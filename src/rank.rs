@@ -77,15 +77,23 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
     } else if query.parts.contains(&word.stem) {
         QUERY_PART_WEIGHT / query.parts.len() as f32
     } else if query.typo_distance.is_some_and(|d| {
-        edit_distance(&word.exact, &query.exact) <= d
+        within_edit_distance(&word.exact, &query.exact, d)
             || (word.stem.chars().count() >= MIN_TYPO_STEM_CHARS
                 && query.stem.chars().count() >= MIN_TYPO_STEM_CHARS
-                && edit_distance(&word.stem, &query.stem) <= d)
+                && within_edit_distance(&word.stem, &query.stem, d))
     }) {
         TYPO_WEIGHT
     } else {
         0.0
     }
+}
+
+/// Whether two words are at most `max` edits apart; words whose lengths differ by more are
+/// rejected without computing anything (most pairs, when a passage is searched for a typo).
+pub fn within_edit_distance(a: &str, b: &str, max: usize) -> bool {
+    a.len().abs_diff(b.len()) <= max * 4
+        && a.chars().count().abs_diff(b.chars().count()) <= max
+        && edit_distance(a, b) <= max
 }
 
 /// Edit distance between two words (optimal string alignment: insertions, deletions,
@@ -269,6 +277,24 @@ mod tests {
         assert_eq!(edit_distance("", ""), 0);
         assert_eq!(edit_distance("sitzung", "sitzung"), 0);
         assert_eq!(edit_distance("kabinett", "kabient"), 2);
+    }
+
+    #[test]
+    fn within_edit_distance_agrees_with_edit_distance() {
+        for (a, b) in [
+            ("kretschmar", "kretschmer"),
+            ("ab", "abcd"),
+            ("", "x"),
+            ("öl", "ol"),
+        ] {
+            for max in 0..3 {
+                assert_eq!(
+                    within_edit_distance(a, b, max),
+                    edit_distance(a, b) <= max,
+                    "{a} {b} {max}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{normalize, words, TermCache, Word};
 use crate::index::{Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
-use crate::rank::{self, edit_distance, PassageWord, QueryWord};
+use crate::rank::{self, within_edit_distance, PassageWord, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
@@ -190,10 +190,10 @@ struct Typo {
 impl Typo {
     /// Whether a word of a passage (exact form and stem) is close enough to stand in for it.
     fn stands_in(&self, exact: &str, stem: &str) -> bool {
-        edit_distance(exact, &self.exact) <= self.distance
+        within_edit_distance(exact, &self.exact, self.distance)
             || (stem.chars().count() >= MIN_TYPO_CHARS
                 && self.stem.chars().count() >= MIN_TYPO_CHARS
-                && edit_distance(stem, &self.stem) <= self.distance)
+                && within_edit_distance(stem, &self.stem, self.distance))
     }
 }
 
@@ -239,6 +239,13 @@ impl Builder<'_> {
 
     /// One word: its stem in text and title, its exact form in `exact`.
     fn word(&mut self, word: &Word, highlight: bool) -> Box<dyn Query> {
+        let alternatives = self.word_alternatives(word, highlight);
+        Self::any_of(alternatives)
+    }
+
+    /// The queries any of which matches `word`, each weighted: its stem, exact form, title
+    /// word, compound parts and, for an unknown word, close words.
+    fn word_alternatives(&mut self, word: &Word, highlight: bool) -> Vec<Box<dyn Query>> {
         let stem = self.terms.stem(&word.exact);
         if highlight {
             self.highlighter.exacts.insert(word.exact.clone());
@@ -247,7 +254,7 @@ impl Builder<'_> {
             }
         }
         match self.matching {
-            Matching::Exact => Self::term_query(self.fields.exact, &word.exact),
+            Matching::Exact => vec![Self::term_query(self.fields.exact, &word.exact)],
             Matching::Stemmed => {
                 let mut queries = vec![
                     Self::term_query(self.fields.text, &stem),
@@ -294,7 +301,7 @@ impl Builder<'_> {
                         PART_BOOST,
                     ));
                 }
-                Self::any_of(queries)
+                queries
             }
         }
     }
@@ -381,8 +388,16 @@ impl Builder<'_> {
                 continue;
             }
             if !(drop_stop_words && is_stop_word(&word.exact)) {
-                let query = self.word(word, highlight);
-                out.push((occur, query));
+                if occur == Occur::Should {
+                    // Flat, so that tantivy can prune with block-max WAND over plain term
+                    // scorers; the scores add up the same as nested.
+                    for query in self.word_alternatives(word, highlight) {
+                        out.push((Occur::Should, query));
+                    }
+                } else {
+                    let query = self.word(word, highlight);
+                    out.push((occur, query));
+                }
             }
             i += 1;
         }
