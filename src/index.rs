@@ -123,6 +123,13 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// Whether the tantivy index in `dir` holds any committed segment (whatever its version).
+pub fn has_segments(dir: &Path) -> bool {
+    Index::open_in_dir(dir)
+        .and_then(|index| index.searchable_segment_metas())
+        .is_ok_and(|metas| !metas.is_empty())
+}
+
 /// An index opened for searching: a point-in-time view that a concurrent `index` run
 /// cannot change under our feet.
 pub struct OpenIndex {

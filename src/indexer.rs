@@ -309,12 +309,6 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 
     let rebuild =
         index::exists(&config.index_dir) && index::open_checked(&config.index_dir).is_err();
-    if rebuild {
-        warn(format_args!(
-            "{} was built by another version of fundstelle; rebuilding it",
-            config.index_dir.display()
-        ));
-    }
     let old = if rebuild {
         Manifest::default()
     } else {
@@ -374,6 +368,14 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 dir.acquire_lock(&INDEX_WRITER_LOCK)
                     .map_err(|_| IndexBusy(config.index_dir.clone()).into())
             })?;
+        // An index that never got its first commit (a run interrupted while creating it)
+        // is simply built again; only one with content was written by another version.
+        if index::has_segments(&config.index_dir) {
+            warn(format_args!(
+                "{} was built by another version of fundstelle; rebuilding it",
+                config.index_dir.display()
+            ));
+        }
         (fresh_dir(&config.index_dir)?, Some(lock))
     } else {
         (config.index_dir.clone(), None)
