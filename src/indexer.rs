@@ -36,6 +36,7 @@ const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 /// Indexing threads: this machine class has two cores; more only adds segments to merge.
 const WRITER_THREADS: usize = 2;
 const MANIFEST_FILE: &str = "fundstelle-manifest.json";
+const WRITER_PID_FILE: &str = "fundstelle-writer.pid";
 /// Files are read whole (decoding and hashing need all of it); a larger one is more likely a
 /// log or a disk image than a document, and would take its size in memory.
 const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -178,8 +179,35 @@ impl Progress {
 
 /// Another process holds the index's writer lock.
 #[derive(Debug, thiserror::Error)]
-#[error("another `fundstelle index` is writing to {}; wait for it to finish", .0.display())]
-pub struct IndexBusy(pub PathBuf);
+#[error(
+    "another `fundstelle index`{} is writing to {}; wait for it to finish",
+    .pid.map(|pid| format!(" (process {pid})")).unwrap_or_default(),
+    .dir.display()
+)]
+pub struct IndexBusy {
+    pub dir: PathBuf,
+    /// The process holding the lock, as it recorded itself.
+    pub pid: Option<u32>,
+}
+
+impl IndexBusy {
+    fn of(dir: &Path) -> IndexBusy {
+        let pid = fs::read_to_string(dir.join(WRITER_PID_FILE))
+            .ok()
+            .and_then(|text| text.trim().parse().ok());
+        IndexBusy {
+            dir: dir.to_owned(),
+            pid,
+        }
+    }
+}
+
+/// Records this process as the holder of `dir`'s writer lock, so that a run finding the lock
+/// taken can say who holds it. Best effort: the lock itself is what protects the index, and a
+/// file left by a dead process is only read while a live one holds the lock.
+fn record_writer(dir: &Path) {
+    let _ = fs::write(dir.join(WRITER_PID_FILE), std::process::id().to_string());
+}
 
 /// A document file found on disk, with the path under which it is stored in the index.
 struct Found {
@@ -366,8 +394,9 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             .map_err(anyhow::Error::new)
             .and_then(|dir| {
                 dir.acquire_lock(&INDEX_WRITER_LOCK)
-                    .map_err(|_| IndexBusy(config.index_dir.clone()).into())
+                    .map_err(|_| IndexBusy::of(&config.index_dir).into())
             })?;
+        record_writer(&config.index_dir);
         // An index that never got its first commit (a run interrupted while creating it)
         // is simply built again; only one with content was written by another version.
         if index::has_segments(&config.index_dir) {
@@ -384,10 +413,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BYTES)
         .map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => IndexBusy(config.index_dir.clone()).into(),
+            tantivy::TantivyError::LockFailure(..) => IndexBusy::of(&target).into(),
             err => anyhow::Error::new(err)
                 .context(format!("cannot write to {}", config.index_dir.display())),
         })?;
+    record_writer(&target);
 
     for key in &removed {
         writer.delete_term(Term::from_field_text(fields.path, key));
