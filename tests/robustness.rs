@@ -890,7 +890,11 @@ fn two_index_runs_at_once() {
     // The second one waits and succeeds, or refuses in one line naming the index.
     match second.status.code() {
         Some(0) => {}
-        Some(2) => assert!(stderr(&second).contains("idx"), "{}", stderr(&second)),
+        Some(2) => {
+            let message = stderr(&second);
+            assert!(message.contains("idx"), "{message}");
+            assert!(message.contains("(process "), "names the holder: {message}");
+        }
         code => panic!("second run: {code:?}: {}", stderr(&second)),
     }
     assert_eq!(hit_path(&found(root, "idx", "Neuland")[0]), "neu/0000.txt");
