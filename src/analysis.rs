@@ -254,6 +254,16 @@ impl TermCache {
         part_stems(word, &mut self.splitter, &mut self.stemmer)
     }
 
+    /// [`part_stems`] of a query word: query words are split whatever their case, since
+    /// people type nouns in lower case.
+    pub fn query_part_stems(&mut self, word: &Word) -> Vec<String> {
+        let noun = Word {
+            capitalized: true,
+            ..word.clone()
+        };
+        self.part_stems(&noun)
+    }
+
     /// Like [`TermCache::part_stems`], but only when a part could be one of `stems`: the
     /// folded word must contain one of them. Splitting is the costly step of analysing a hit,
     /// and most words of a passage cannot hold a query word.
@@ -301,8 +311,6 @@ pub struct GermanTokenizer {
     stemmer: Stemmer,
     splitter: Splitter,
     tokens: Vec<Token>,
-    /// Hash and length of the text `tokens` were made from.
-    last_text: Option<TextKey>,
 }
 
 impl GermanTokenizer {
@@ -312,7 +320,6 @@ impl GermanTokenizer {
             stemmer: Stemmer::default(),
             splitter: Splitter::default(),
             tokens: Vec::new(),
-            last_text: None,
         }
     }
 }
@@ -342,25 +349,20 @@ impl Tokenizer for GermanTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GermanTokenStream<'a> {
         let key = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()), text.len());
-        // The title field sees the same title for every passage of a file: answer from the
-        // tokens of the last call.
-        if self.last_text != Some(key) {
-            self.last_text = Some(key);
-            self.tokens.clear();
-            for word in shared_words(text, key).iter() {
-                let token = |text| Token {
-                    offset_from: word.start,
-                    offset_to: word.end,
-                    position: word.position,
-                    text,
-                    position_length: 1,
-                };
-                self.tokens
-                    .push(token(term_of(word, self.form, &mut self.stemmer)));
-                if self.form == Form::Stem {
-                    for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
-                        self.tokens.push(token(part));
-                    }
+        self.tokens.clear();
+        for word in shared_words(text, key).iter() {
+            let token = |text| Token {
+                offset_from: word.start,
+                offset_to: word.end,
+                position: word.position,
+                text,
+                position_length: 1,
+            };
+            self.tokens
+                .push(token(term_of(word, self.form, &mut self.stemmer)));
+            if self.form == Form::Stem {
+                for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
+                    self.tokens.push(token(part));
                 }
             }
         }

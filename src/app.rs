@@ -116,20 +116,28 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
     let mut failed = false;
     let mut answer = |query: &str, batch: bool| -> Result<()> {
         let result =
-            search(&index, query, config.limit, config.matching).map_err(|e| e.to_string());
+            search(&index, query, config.limit, config.matching).map_err(|e| format!("{e:#}"));
+        let failure = result.as_ref().err().cloned();
         match &result {
             Ok(hits) => found |= !hits.is_empty(),
             Err(message) => {
                 failed = true;
-                if !batch {
-                    // A single query's error is the command's error: one line on stderr.
-                    anyhow::bail!("{message}");
+                if batch {
+                    eprintln!("fundstelle: error: query {query:?}: {message}");
                 }
-                eprintln!("fundstelle: error: query {query:?}: {message}");
             }
         }
-        write_answer(&mut out, config.format, &Answer { query, result }, batch)
-            .map_err(anyhow::Error::from)
+        // JSON answers every query, a failed one too (with "error"); a single query's failure
+        // is then also the command's error, one line on stderr.
+        if batch || config.format == Format::Json || failure.is_none() {
+            write_answer(&mut out, config.format, &Answer { query, result }, batch)?;
+        }
+        // Whoever feeds queries one by one (a pipe) gets each answer as soon as it is ready.
+        out.flush()?;
+        match failure {
+            Some(message) if !batch => anyhow::bail!("{message}"),
+            _ => Ok(()),
+        }
     };
     match &config.queries {
         Queries::Single(query) => answer(query, false)?,

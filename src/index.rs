@@ -5,7 +5,7 @@
 //! lookups are possible and an exact-form match can rank above a stem-only match.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
@@ -133,10 +133,8 @@ pub fn has_segments(dir: &Path) -> bool {
 /// An index opened for searching: a point-in-time view that a concurrent `index` run
 /// cannot change under our feet.
 pub struct OpenIndex {
-    pub index: Index,
     pub fields: Fields,
     pub searcher: Searcher,
-    pub dir: PathBuf,
     /// Stems and compound splits already worked out, kept across the queries of a batch.
     pub terms: RefCell<TermCache>,
 }
@@ -166,9 +164,7 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
         .with_context(|| format!("cannot read index {}", dir.display()))?;
     Ok(OpenIndex {
         searcher: reader.searcher(),
-        index,
         fields,
-        dir: dir.to_owned(),
         terms: RefCell::new(TermCache::default()),
     })
 }

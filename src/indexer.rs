@@ -33,8 +33,8 @@ pub struct IndexConfig {
 
 /// Memory budget of tantivy's writer, shared by its threads: bounded whatever the corpus size.
 const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
-/// Indexing threads: this machine class has two cores; more only adds segments to merge.
-const WRITER_THREADS: usize = 2;
+/// Most indexing threads: past four, more threads mostly add segments to merge.
+const MAX_WRITER_THREADS: usize = 4;
 const MANIFEST_FILE: &str = "fundstelle-manifest.json";
 const WRITER_PID_FILE: &str = "fundstelle-writer.pid";
 /// Files are read whole (decoding and hashing need all of it); a larger one is more likely a
@@ -302,6 +302,9 @@ fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>,
             }
         }
     }
+    // Overlapping paths ("docs docs/a.txt") name some files twice: index each once.
+    let mut keys = BTreeSet::new();
+    found.retain(|doc| keys.insert(doc.key.clone()));
     Ok((found, scopes))
 }
 
@@ -333,11 +336,22 @@ fn hash(bytes: &[u8]) -> u64 {
 pub fn run(config: &IndexConfig) -> Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let (found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
+    let (mut found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
 
     let rebuild =
         index::exists(&config.index_dir) && index::open_checked(&config.index_dir).is_err();
     let old = if rebuild {
+        // The rebuilt index must hold everything the old one did, not only what this run
+        // names: the old manifest's files that still exist are indexed again too.
+        let named: BTreeSet<String> = found.iter().map(|doc| doc.key.clone()).collect();
+        for key in Manifest::load(&config.index_dir).files.into_keys() {
+            if !named.contains(&key) && Path::new(&key).is_file() {
+                found.push(Found {
+                    path: PathBuf::from(&key),
+                    key,
+                });
+            }
+        }
         Manifest::default()
     } else {
         Manifest::load(&config.index_dir)
@@ -346,9 +360,6 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     // Decide what changed before taking the writer lock: a run with nothing to do is a
     // handful of stat calls.
     let mut todo = Vec::new();
-    let mut manifest = Manifest {
-        files: old.files.clone(),
-    };
     let seen: BTreeSet<&str> = found.iter().map(|f| f.key.as_str()).collect();
     for doc in &found {
         let meta = match fs::metadata(&doc.path) {
@@ -411,13 +422,19 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     };
     let (index, fields) = index::open_or_create(&target)?;
     let mut writer: IndexWriter<TantivyDocument> = index
-        .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BYTES)
+        .writer_with_num_threads(writer_threads(), WRITER_MEMORY_BYTES)
         .map_err(|err| match err {
             tantivy::TantivyError::LockFailure(..) => IndexBusy::of(&target).into(),
             err => anyhow::Error::new(err)
                 .context(format!("cannot write to {}", config.index_dir.display())),
         })?;
     record_writer(&target);
+    // Read again under the lock: another run may have changed it since it was read above.
+    let mut manifest = if rebuild {
+        Manifest::default()
+    } else {
+        Manifest::load(&target)
+    };
 
     for key in &removed {
         writer.delete_term(Term::from_field_text(fields.path, key));
@@ -427,20 +444,23 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let progress = Progress::new(todo.iter().map(|(_, meta, _)| meta.len()).sum(), todo.len());
     for (number, (doc, meta, known)) in todo.into_iter().enumerate() {
         progress.file(number + 1, meta.len(), summary.passages);
-        if meta.len() > MAX_FILE_BYTES {
+        // A file skipped now must not keep the passages of what it was before.
+        let mut skip = |reason: &dyn std::fmt::Display| {
             summary.skipped += 1;
-            warn(format_args!(
-                "{}: skipped (larger than {})",
-                doc.path.display(),
-                human_bytes(MAX_FILE_BYTES)
-            ));
+            warn(format_args!("{}: skipped ({reason})", doc.path.display()));
+            if known {
+                writer.delete_term(Term::from_field_text(fields.path, &doc.key));
+                manifest.files.remove(&doc.key);
+            }
+        };
+        if meta.len() > MAX_FILE_BYTES {
+            skip(&format_args!("larger than {} GiB", MAX_FILE_BYTES >> 30));
             continue;
         }
         let bytes = match fs::read(&doc.path) {
             Ok(bytes) => bytes,
             Err(err) => {
-                summary.skipped += 1;
-                warn(format_args!("{}: skipped ({err})", doc.path.display()));
+                skip(&err);
                 continue;
             }
         };
@@ -463,13 +483,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         let text = match decode(&bytes) {
             Ok(decoded) => decoded.text,
             Err(err) => {
-                summary.skipped += 1;
-                warn(format_args!("{}: skipped ({err})", doc.path.display()));
-                // A file that became binary must not keep its old passages.
-                if known {
-                    writer.delete_term(Term::from_field_text(fields.path, &doc.key));
-                    manifest.files.remove(&doc.key);
-                }
+                skip(&err);
                 continue;
             }
         };
@@ -514,16 +528,22 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     commit
         .commit()
         .with_context(|| format!("cannot commit index {}", target.display()))?;
+    // Saved while the writer (and so the lock) is still held.
+    manifest.save(&target)?;
     writer
         .wait_merging_threads()
         .context("merging index segments failed")?;
-    manifest.save(&target)?;
     if rebuild {
         swap_in(&target, &config.index_dir)?;
     }
     summary.index_bytes = Some(folder_size(&config.index_dir));
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// One indexing thread per core, up to [`MAX_WRITER_THREADS`].
+fn writer_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(MAX_WRITER_THREADS))
 }
 
 /// A new, empty sibling folder for rebuilding an index from scratch next to the old one.

@@ -25,8 +25,8 @@ const QUERY_PART_WEIGHT: f32 = 0.4;
 /// Weight of a passage word standing in for a query word that the index does not know (a
 /// typo): below any real match.
 const TYPO_WEIGHT: f32 = 0.8;
-/// Stems shorter than this are not compared for typos (the searcher's rule too).
-const MIN_TYPO_STEM_CHARS: usize = 5;
+/// Stems shorter than this are not compared for typos, nor looked up as such.
+pub const MIN_TYPO_STEM_CHARS: usize = 5;
 /// Weight of a query word found in the document title, relative to the passage.
 const TITLE_WEIGHT: f32 = 0.3;
 /// Words within this many positions count as close together.
@@ -76,16 +76,30 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
         PART_WEIGHT
     } else if query.parts.contains(&word.stem) {
         QUERY_PART_WEIGHT / query.parts.len() as f32
-    } else if query.typo_distance.is_some_and(|d| {
-        within_edit_distance(&word.exact, &query.exact, d)
-            || (word.stem.chars().count() >= MIN_TYPO_STEM_CHARS
-                && query.stem.chars().count() >= MIN_TYPO_STEM_CHARS
-                && within_edit_distance(&word.stem, &query.stem, d))
-    }) {
+    } else if query
+        .typo_distance
+        .is_some_and(|d| stands_in_for_typo(&word.exact, &word.stem, &query.exact, &query.stem, d))
+    {
         TYPO_WEIGHT
     } else {
         0.0
     }
+}
+
+/// Whether a word of a passage (exact form and stem) is close enough to a query word the
+/// index does not know (exact form and stem) to stand in for it. Stems shorter than
+/// [`MIN_TYPO_STEM_CHARS`] are not compared: "innen" stems to "inn", one edit from "in".
+pub fn stands_in_for_typo(
+    exact: &str,
+    stem: &str,
+    typed: &str,
+    typed_stem: &str,
+    max: usize,
+) -> bool {
+    within_edit_distance(exact, typed, max)
+        || (stem.chars().count() >= MIN_TYPO_STEM_CHARS
+            && typed_stem.chars().count() >= MIN_TYPO_STEM_CHARS
+            && within_edit_distance(stem, typed_stem, max))
 }
 
 /// Whether two words are at most `max` edits apart; words whose lengths differ by more are

@@ -15,7 +15,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{normalize, words, TermCache, Word};
 use crate::index::{Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
-use crate::rank::{self, within_edit_distance, PassageWord, QueryWord};
+use crate::rank::{self, PassageWord, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
@@ -27,6 +27,8 @@ const MAX_QUERY_WORDS: usize = 10_000;
 
 /// Weight of the indexed words close to a query word that the index does not know.
 const TYPO_BOOST: f32 = 0.5;
+/// At most this many unknown words of a query are corrected.
+const MAX_TYPO_WORDS: usize = 8;
 /// Words shorter than this are never corrected: too many words are one edit apart.
 const MIN_TYPO_CHARS: usize = 5;
 /// From this length on, two edits are allowed.
@@ -190,10 +192,7 @@ struct Typo {
 impl Typo {
     /// Whether a word of a passage (exact form and stem) is close enough to stand in for it.
     fn stands_in(&self, exact: &str, stem: &str) -> bool {
-        within_edit_distance(exact, &self.exact, self.distance)
-            || (stem.chars().count() >= MIN_TYPO_CHARS
-                && self.stem.chars().count() >= MIN_TYPO_CHARS
-                && within_edit_distance(stem, &self.stem, self.distance))
+        rank::stands_in_for_typo(exact, stem, &self.exact, &self.stem, self.distance)
     }
 }
 
@@ -201,7 +200,7 @@ impl Typo {
 /// is too short to correct ("innen" stems to "inn", one edit from "in").
 fn typo_terms<'a>(fields: &Fields, exact: &'a str, stem: &'a str) -> Vec<(Field, &'a str)> {
     let mut terms = vec![(fields.exact, exact)];
-    if stem.chars().count() >= MIN_TYPO_CHARS {
+    if stem.chars().count() >= rank::MIN_TYPO_STEM_CHARS {
         terms.push((fields.text, stem));
     }
     terms
@@ -214,6 +213,9 @@ struct Builder<'a> {
     matching: Matching,
     terms: &'a mut TermCache,
     highlighter: Highlighter,
+    /// How many more unknown words may be corrected: each correction builds an automaton,
+    /// and a pasted page of gibberish must not build thousands.
+    typo_budget: usize,
 }
 
 impl Builder<'_> {
@@ -238,14 +240,21 @@ impl Builder<'_> {
     }
 
     /// One word: its stem in text and title, its exact form in `exact`.
-    fn word(&mut self, word: &Word, highlight: bool) -> Box<dyn Query> {
-        let alternatives = self.word_alternatives(word, highlight);
+    fn word(&mut self, word: &Word, highlight: bool, optional: bool) -> Box<dyn Query> {
+        let alternatives = self.word_alternatives(word, highlight, optional);
         Self::any_of(alternatives)
     }
 
     /// The queries any of which matches `word`, each weighted: its stem, exact form, title
-    /// word, compound parts and, for an unknown word, close words.
-    fn word_alternatives(&mut self, word: &Word, highlight: bool) -> Vec<Box<dyn Query>> {
+    /// word, compound parts and, for an unknown word, close words. The title is only a bonus
+    /// for `optional` words: it is indexed with a file's first passage only, so as a way to
+    /// satisfy (or fail) a required or excluded word it would treat passages unequally.
+    fn word_alternatives(
+        &mut self,
+        word: &Word,
+        highlight: bool,
+        optional: bool,
+    ) -> Vec<Box<dyn Query>> {
         let stem = self.terms.stem(&word.exact);
         if highlight {
             self.highlighter.exacts.insert(word.exact.clone());
@@ -262,20 +271,19 @@ impl Builder<'_> {
                         Self::term_query(self.fields.exact, &word.exact),
                         EXACT_BOOST,
                     ),
-                    Self::boosted(
+                ];
+                if optional {
+                    queries.push(Self::boosted(
                         Self::term_query(self.fields.title_terms, &stem),
                         TITLE_BOOST,
-                    ),
-                ];
-                // Query words are split whatever their case: people type nouns in lower case.
-                let noun = Word {
-                    capitalized: true,
-                    ..word.clone()
-                };
-                let parts = self.terms.part_stems(&noun);
-                if let Some(distance) =
-                    typo_distance(self.searcher, self.fields, word, &stem, &parts)
-                {
+                    ));
+                }
+                let parts = self.terms.query_part_stems(word);
+                let typo = (self.typo_budget > 0)
+                    .then(|| typo_distance(self.searcher, self.fields, word, &stem, &parts))
+                    .flatten();
+                if let Some(distance) = typo {
+                    self.typo_budget -= 1;
                     // Found nowhere: look for the words it may have meant.
                     if highlight {
                         self.highlighter.typos.push(Typo {
@@ -308,9 +316,15 @@ impl Builder<'_> {
 
     /// Words in order (a phrase). Hyphenated compounds take part with their whole form at the
     /// position of their first part, exactly as they were indexed.
-    fn phrase(&mut self, ws: &[Word], slop: u32, highlight: bool) -> Box<dyn Query> {
+    fn phrase(
+        &mut self,
+        ws: &[Word],
+        slop: u32,
+        highlight: bool,
+        optional: bool,
+    ) -> Box<dyn Query> {
         if ws.len() == 1 {
-            return self.word(&ws[0], highlight);
+            return self.word(&ws[0], highlight, optional);
         }
         let first = ws[0].position;
         let mut stems = Vec::with_capacity(ws.len());
@@ -374,13 +388,20 @@ impl Builder<'_> {
                     .position(|w| w.start >= word.end)
                     .map_or(ws.len(), |p| i + 1 + p);
                 let parts = &ws[i + 1..parts_end];
-                let whole = self.word(word, highlight);
-                let phrase = self.phrase(parts, 0, highlight);
+                let optional = occur == Occur::Should;
+                let whole = self.word(word, highlight, optional);
+                // A query cut at its length limit may keep a compound without its parts.
+                if parts.is_empty() {
+                    out.push((occur, whole));
+                    i = parts_end;
+                    continue;
+                }
+                let phrase = self.phrase(parts, 0, highlight, optional);
                 out.push((occur, Self::any_of(vec![whole, phrase])));
                 // Each part on its own counts a little too: "NTL-Dienste" is about NTL.
                 if occur == Occur::Should {
                     for part in parts.iter().filter(|w| !is_stop_word(&w.exact)) {
-                        let query = self.word(part, false);
+                        let query = self.word(part, false, true);
                         out.push((Occur::Should, Self::boosted(query, PART_BOOST)));
                     }
                 }
@@ -391,11 +412,11 @@ impl Builder<'_> {
                 if occur == Occur::Should {
                     // Flat, so that tantivy can prune with block-max WAND over plain term
                     // scorers; the scores add up the same as nested.
-                    for query in self.word_alternatives(word, highlight) {
+                    for query in self.word_alternatives(word, highlight, true) {
                         out.push((Occur::Should, query));
                     }
                 } else {
-                    let query = self.word(word, highlight);
+                    let query = self.word(word, highlight, false);
                     out.push((occur, query));
                 }
             }
@@ -450,7 +471,7 @@ fn typo_distance(
 fn escape_regex(literal: &str) -> String {
     let mut out = String::with_capacity(literal.len());
     for c in literal.chars() {
-        if "\\.+*?()|[]{}^$#&-~\"<>@".contains(c) {
+        if "\\.+*?()|[]{}^$#&-~\"".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -493,6 +514,7 @@ fn build(
             exact_keys: matching == Matching::Exact,
             ..Highlighter::default()
         },
+        typo_budget: MAX_TYPO_WORDS,
     };
 
     // A pasted document is not a query: only its first words count, so time and memory
@@ -522,11 +544,11 @@ fn build(
     for (occur, clause, ws) in &analyzed {
         match clause {
             Clause::Words(_) => clauses.extend(builder.free_words(ws, *occur, has_content_word)),
-            Clause::Phrase { slop, .. } if !ws.is_empty() => {
-                let query = builder.phrase(ws, *slop, *occur != Occur::MustNot);
+            Clause::Phrase { slop, .. } => {
+                let query =
+                    builder.phrase(ws, *slop, *occur != Occur::MustNot, *occur == Occur::Should);
                 clauses.push((*occur, query));
             }
-            Clause::Phrase { .. } => {}
             Clause::Prefix(text) => {
                 if let Some(query) = builder.prefix(text) {
                     clauses.push((*occur, query));
@@ -555,7 +577,8 @@ fn build(
         content
     });
     let rerank = rerank.filter(|ws| ws.len() >= 2).map(|ws| {
-        let per_word: Vec<Box<dyn Query>> = ws.iter().map(|w| builder.word(w, false)).collect();
+        let per_word: Vec<Box<dyn Query>> =
+            ws.iter().map(|w| builder.word(w, false, true)).collect();
         Rerank {
             coordination: Box::new(BooleanQuery::union_with_minimum_required_clauses(
                 per_word, 2,
@@ -686,11 +709,7 @@ fn reranked(
     for word in &rerank.words {
         let stem = terms.stem(&word.exact);
         let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, &stem))?;
-        let noun = Word {
-            capitalized: true,
-            ..word.clone()
-        };
-        let parts = terms.part_stems(&noun);
+        let parts = terms.query_part_stems(word);
         let typo_distance = typo_distance(searcher, fields, word, &stem, &parts);
         query_words.push(QueryWord {
             parts,

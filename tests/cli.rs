@@ -659,3 +659,95 @@ fn incremental_indexing_handles_add_rename_and_touch() {
     );
     assert_eq!(search("Kabinette").len(), 1);
 }
+
+#[test]
+fn a_query_cut_at_its_limit_never_panics() {
+    let dir = workspace();
+    let query = format!("{}KI-Strategie", "wort ".repeat(9_999));
+    let output = fundstelle(dir.path())
+        .args(["search", "--json", "--", &query])
+        .output()
+        .unwrap();
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{output:?}");
+}
+
+#[test]
+fn title_words_neither_satisfy_nor_exclude_required_words() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(
+        docs.join("a.txt"),
+        "Haushalt Alpenland\n\nErster Absatz über Beta.\n\nZweiter Absatz über Beta.\n\nDritter Absatz über Beta.\n",
+    )
+    .unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let search = |args: &[&str]| {
+        let mut all = vec!["--index", "akten.idx"];
+        all.extend_from_slice(args);
+        ranges(&json_search(dir.path(), &all)).len()
+    };
+    assert_eq!(search(&["--", "Beta", "-Alpenland"]), 3);
+    assert_eq!(search(&["Alpenland", "AND", "Beta"]), 0);
+    assert_eq!(search(&["Beta"]), 3);
+}
+
+#[test]
+fn overlapping_paths_index_each_file_once() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(docs.join("a.txt"), "Ein Absatz über Kabinette.\n").unwrap();
+    let output = fundstelle(dir.path())
+        .args([
+            "index",
+            "akten",
+            "akten/a.txt",
+            "./akten",
+            "--index",
+            "akten.idx",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("1 added") && stderr.contains("1 passages"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_rebuild_keeps_documents_from_other_paths() {
+    let dir = workspace();
+    for (folder, text) in [("da", "Alpha steht hier.\n"), ("db", "Beta steht dort.\n")] {
+        fs::create_dir(dir.path().join(folder)).unwrap();
+        fs::write(dir.path().join(folder).join("x.txt"), text).unwrap();
+        let output = fundstelle(dir.path())
+            .args(["index", folder, "--index", "ix"])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+    }
+    // Pretend another version wrote the index.
+    let meta_path = dir.path().join("ix/meta.json");
+    let meta = fs::read_to_string(&meta_path).unwrap();
+    fs::write(
+        &meta_path,
+        meta.replace("\\\"analyzer\\\":", "\\\"analyzer\\\":9"),
+    )
+    .unwrap();
+    fundstelle(dir.path())
+        .args(["search", "--index", "ix", "Alpha"])
+        .assert()
+        .code(2);
+    let output = fundstelle(dir.path())
+        .args(["index", "db", "--index", "ix"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("rebuilding"), "{stderr}");
+    for word in ["Alpha", "Beta"] {
+        fundstelle(dir.path())
+            .args(["search", "--index", "ix", word])
+            .assert()
+            .code(0);
+    }
+}

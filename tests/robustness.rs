@@ -615,7 +615,11 @@ fn check_query(dir: &Path, query: &str) -> i32 {
     let json = run(dir, &["search", "--index", "idx", "--json", "--", query]);
     let code = json.status.code().unwrap();
     if code == 2 {
-        assert!(stdout(&json).is_empty(), "{label:?}");
+        // Still exactly one object per query, saying what went wrong.
+        let out = stdout(&json);
+        assert_eq!(out.lines().count(), 1, "{label:?}: {out}");
+        let answer: Value = serde_json::from_str(&out).unwrap();
+        assert!(answer["error"].is_string(), "{label:?}: {out}");
     } else {
         let out = stdout(&json);
         assert_eq!(out.lines().count(), 1, "{label:?}: {out}");
