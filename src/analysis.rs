@@ -308,15 +308,19 @@ pub fn term_of(word: &Word, form: Form, stemmer: &mut Stemmer) -> String {
 #[derive(Clone)]
 pub struct GermanTokenizer {
     form: Form,
+    /// Whether compound nouns add their parts (off only to measure what splitting costs
+    /// and gains; see `IndexConfig::split_compounds`).
+    split_compounds: bool,
     stemmer: Stemmer,
     splitter: Splitter,
     tokens: Vec<Token>,
 }
 
 impl GermanTokenizer {
-    pub fn new(form: Form) -> Self {
+    pub fn new(form: Form, split_compounds: bool) -> Self {
         GermanTokenizer {
             form,
+            split_compounds,
             stemmer: Stemmer::default(),
             splitter: Splitter::default(),
             tokens: Vec::new(),
@@ -360,7 +364,7 @@ impl Tokenizer for GermanTokenizer {
             };
             self.tokens
                 .push(token(term_of(word, self.form, &mut self.stemmer)));
-            if self.form == Form::Stem {
+            if self.form == Form::Stem && self.split_compounds {
                 for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
                     self.tokens.push(token(part));
                 }
@@ -420,10 +424,16 @@ impl TokenStream for GermanTokenStream<'_> {
 
 /// Registers both analyzers with an index. tantivy does not store analyzers in the index,
 /// so this must run after every open as well as at creation.
-pub fn register(index: &tantivy::Index) {
+pub fn register(index: &tantivy::Index, split_compounds: bool) {
     let manager = index.tokenizers();
-    manager.register(STEM_ANALYZER, GermanTokenizer::new(Form::Stem));
-    manager.register(EXACT_ANALYZER, GermanTokenizer::new(Form::Exact));
+    manager.register(
+        STEM_ANALYZER,
+        GermanTokenizer::new(Form::Stem, split_compounds),
+    );
+    manager.register(
+        EXACT_ANALYZER,
+        GermanTokenizer::new(Form::Exact, split_compounds),
+    );
 }
 
 #[cfg(test)]
@@ -536,7 +546,7 @@ mod tests {
 
     #[test]
     fn compound_nouns_add_their_parts_at_their_position() {
-        let mut tokenizer = GermanTokenizer::new(Form::Stem);
+        let mut tokenizer = GermanTokenizer::new(Form::Stem, true);
         let mut stream = tokenizer.token_stream("sichere Behördenkommunikation");
         let mut got = Vec::new();
         while stream.advance() {
@@ -553,7 +563,7 @@ mod tests {
             ]
         );
         // Lower-case words are not nouns and are never split; the exact form has no parts.
-        let mut exact = GermanTokenizer::new(Form::Exact);
+        let mut exact = GermanTokenizer::new(Form::Exact, true);
         let mut stream = exact.token_stream("Behördenkommunikation");
         let mut count = 0;
         while stream.advance() {
@@ -564,7 +574,7 @@ mod tests {
 
     #[test]
     fn tokenizer_emits_stems_with_offsets() {
-        let mut tokenizer = GermanTokenizer::new(Form::Stem);
+        let mut tokenizer = GermanTokenizer::new(Form::Stem, true);
         let mut stream = tokenizer.token_stream("Die Kabinette tagten");
         let mut got = Vec::new();
         while stream.advance() {

@@ -85,6 +85,7 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
     let config = IndexConfig {
         paths: vec![documents.to_owned()],
         index_dir: index_dir.to_owned(),
+        split_compounds: true,
     };
     match indexer::run(&config) {
         Ok(summary) if summary.touched() => {

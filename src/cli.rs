@@ -90,6 +90,7 @@ impl IndexOpts {
         IndexConfig {
             paths,
             index_dir: self.index,
+            split_compounds: true,
         }
     }
 }

@@ -29,6 +29,10 @@ pub struct IndexConfig {
     pub paths: Vec<PathBuf>,
     /// The index folder.
     pub index_dir: PathBuf,
+    /// Index the parts of compound nouns (always on for users; the evaluation turns it off
+    /// to measure what splitting costs and gains — searching such an index still works,
+    /// its compounds are just not found by their parts).
+    pub split_compounds: bool,
 }
 
 /// Memory budget of tantivy's writer, shared by its threads: bounded whatever the corpus size.
@@ -420,7 +424,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     } else {
         (config.index_dir.clone(), None)
     };
-    let (index, fields) = index::open_or_create(&target)?;
+    let (index, fields) = index::open_or_create(&target, config.split_compounds)?;
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads(), WRITER_MEMORY_BYTES)
         .map_err(|err| match err {

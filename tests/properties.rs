@@ -715,6 +715,7 @@ fn corpus_index() -> (TempDir, OpenIndex) {
     indexer::run(&IndexConfig {
         paths: vec![docs],
         index_dir: index_dir.clone(),
+        split_compounds: true,
     })
     .unwrap();
     let index = index::open(&index_dir).unwrap();
@@ -905,7 +906,7 @@ proptest! {
 /// indexer writes it but with a single writer thread, so that the segment layout is fixed.
 fn single_segment_index(passages: &[&str]) -> (TempDir, OpenIndex) {
     let dir = TempDir::new().unwrap();
-    let (tantivy_index, fields) = index::open_or_create(dir.path()).unwrap();
+    let (tantivy_index, fields) = index::open_or_create(dir.path(), true).unwrap();
     let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> = tantivy_index
         .writer_with_num_threads(1, 20_000_000)
         .unwrap();

@@ -117,15 +117,22 @@ fn corpora(options: &Options, shared: &Path, dev: &[PathBuf]) -> Result<Vec<Corp
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum System {
     Fundstelle,
+    /// fundstelle without compound splitting at indexing: what splitting costs and gains.
+    FundstelleNoCompounds,
     Baseline,
 }
 
 impl System {
-    const ALL: [System; 2] = [System::Fundstelle, System::Baseline];
+    const ALL: [System; 3] = [
+        System::Fundstelle,
+        System::FundstelleNoCompounds,
+        System::Baseline,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             System::Fundstelle => "fundstelle",
+            System::FundstelleNoCompounds => "fs-nosplit",
             System::Baseline => "baseline",
         }
     }
@@ -134,10 +141,11 @@ impl System {
     /// passages indexed.
     fn index(self, files: &[PathBuf], dir: &Path) -> Result<usize> {
         match self {
-            System::Fundstelle => {
+            System::Fundstelle | System::FundstelleNoCompounds => {
                 let config = IndexConfig {
                     paths: files.to_vec(),
                     index_dir: dir.to_owned(),
+                    split_compounds: self == System::Fundstelle,
                 };
                 Ok(indexer::run(&config)?.passages)
             }
@@ -147,7 +155,9 @@ impl System {
 
     fn open(self, dir: &Path) -> Result<Engine> {
         Ok(match self {
-            System::Fundstelle => Engine::Fundstelle(index::open(dir)?),
+            System::Fundstelle | System::FundstelleNoCompounds => {
+                Engine::Fundstelle(index::open(dir)?)
+            }
             System::Baseline => Engine::Baseline(Baseline::open(dir)?),
         })
     }
