@@ -16,8 +16,11 @@
 const K1: f32 = 1.2;
 /// BM25 length normalisation: milder than tantivy's 0.75 (see the module comment).
 const B: f32 = 0.3;
-/// Extra weight of a word in its exact form (on top of its stem match).
-const EXACT_WEIGHT: f32 = 0.3;
+/// Extra weight of a word in its exact form, on top of its stem match: an occurrence of the
+/// form asked for counts twice one of another form of the same stem. Stemming conflates more
+/// than inflection ("Lehrte" the town and "lehrte", "Sänger" and "sang"); the exact form is
+/// the stronger evidence (XQuAD + laws: MRR@10 0.892 at 0.3, 0.900 at 1.0).
+const EXACT_WEIGHT: f32 = 1.0;
 /// Weight of a query word found as part of a compound in the passage.
 const PART_WEIGHT: f32 = 0.6;
 /// Weight of a query compound's part found as a word in the passage.
