@@ -26,14 +26,12 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Bumped whenever the terms produced for some text change; an index built with another
 /// version must be rebuilt, because its terms would no longer meet the query's.
-pub const ANALYZER_VERSION: u32 = 4;
+pub const ANALYZER_VERSION: u32 = 3;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
 /// Name under which the exact-form analyzer is registered with tantivy.
 pub const EXACT_ANALYZER: &str = "fundstelle_de_exact";
-/// Name under which the compound-part analyzer is registered with tantivy.
-pub const PARTS_ANALYZER: &str = "fundstelle_de_parts";
 
 /// Terms are cut to this many bytes (on a char boundary). Long German compounds
 /// ("Donaudampfschifffahrtsgesellschaftskapitän", 43 bytes) stay whole, unlike with
@@ -51,10 +49,6 @@ pub enum Form {
     Stem,
     /// The lowercased, NFC-composed word as written.
     Exact,
-    /// The stems of a compound noun's parts, at the compound's position; nothing for other
-    /// words. A field of their own keeps the stemmed field's statistics (document frequency,
-    /// passage length) those of the words as written.
-    Parts,
 }
 
 /// One word of a text, as found by [`words`]: where it stands and its normalized forms.
@@ -304,7 +298,7 @@ fn fold(exact: &str) -> std::borrow::Cow<'_, str> {
 pub fn term_of(word: &Word, form: Form, stemmer: &mut Stemmer) -> String {
     match form {
         Form::Exact => word.exact.clone(),
-        Form::Stem | Form::Parts => stemmer.stem(&word.exact),
+        Form::Stem => stemmer.stem(&word.exact),
     }
 }
 
@@ -335,9 +329,9 @@ impl GermanTokenizer {
 }
 
 /// Stems of the parts of a compound noun ("Behördenkommunikation" → "behord", "kommunikation"),
-/// empty for other words. They are indexed in a field of their own, searched with a lower
-/// weight, so "Kommunikation" finds "Behördenkommunikation" while a whole-word match ranks
-/// higher.
+/// empty for other words. Parts go into the stemmed field at the compound's own position, so
+/// "Kommunikation" finds "Behördenkommunikation" while the exact field, which has no parts,
+/// still ranks a whole-word match higher.
 pub fn part_stems(word: &Word, splitter: &mut Splitter, stemmer: &mut Stemmer) -> Vec<String> {
     if !word.capitalized {
         return Vec::new();
@@ -368,16 +362,11 @@ impl Tokenizer for GermanTokenizer {
                 text,
                 position_length: 1,
             };
-            match self.form {
-                Form::Parts if self.split_compounds => {
-                    for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
-                        self.tokens.push(token(part));
-                    }
-                }
-                Form::Parts => {}
-                Form::Stem | Form::Exact => {
-                    self.tokens
-                        .push(token(term_of(word, self.form, &mut self.stemmer)))
+            self.tokens
+                .push(token(term_of(word, self.form, &mut self.stemmer)));
+            if self.form == Form::Stem && self.split_compounds {
+                for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
+                    self.tokens.push(token(part));
                 }
             }
         }
@@ -444,10 +433,6 @@ pub fn register(index: &tantivy::Index, split_compounds: bool) {
     manager.register(
         EXACT_ANALYZER,
         GermanTokenizer::new(Form::Exact, split_compounds),
-    );
-    manager.register(
-        PARTS_ANALYZER,
-        GermanTokenizer::new(Form::Parts, split_compounds),
     );
 }
 
@@ -559,38 +544,32 @@ mod tests {
         assert_eq!(terms, exacts(&huge), "cutting is deterministic");
     }
 
-    fn tokens(form: Form, text: &str) -> Vec<(String, usize, usize)> {
-        let mut tokenizer = GermanTokenizer::new(form, true);
-        let mut stream = tokenizer.token_stream(text);
+    #[test]
+    fn compound_nouns_add_their_parts_at_their_position() {
+        let mut tokenizer = GermanTokenizer::new(Form::Stem, true);
+        let mut stream = tokenizer.token_stream("sichere Behördenkommunikation");
         let mut got = Vec::new();
         while stream.advance() {
             let t = stream.token();
             got.push((t.text.clone(), t.offset_from, t.position));
         }
-        got
-    }
-
-    #[test]
-    fn compound_nouns_yield_their_parts_at_their_position() {
-        let text = "sichere Behördenkommunikation";
         assert_eq!(
-            tokens(Form::Parts, text),
-            vec![
-                ("behord".to_owned(), 8, 1),
-                ("kommunikation".to_owned(), 8, 1)
-            ]
-        );
-        // The stemmed and exact fields hold the words as written, without parts.
-        assert_eq!(
-            tokens(Form::Stem, text),
+            got,
             vec![
                 ("sich".to_owned(), 0, 0),
-                ("behordenkommunikation".to_owned(), 8, 1)
+                ("behordenkommunikation".to_owned(), 8, 1),
+                ("behord".to_owned(), 8, 1),
+                ("kommunikation".to_owned(), 8, 1),
             ]
         );
-        assert_eq!(tokens(Form::Exact, "Behördenkommunikation").len(), 1);
-        // Lower-case words are not nouns and are never split.
-        assert!(tokens(Form::Parts, "behördenkommunikation").is_empty());
+        // Lower-case words are not nouns and are never split; the exact form has no parts.
+        let mut exact = GermanTokenizer::new(Form::Exact, true);
+        let mut stream = exact.token_stream("Behördenkommunikation");
+        let mut count = 0;
+        while stream.advance() {
+            count += 1;
+        }
+        assert_eq!(count, 1);
     }
 
     #[test]

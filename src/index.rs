@@ -14,13 +14,11 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
-use crate::analysis::{
-    self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, PARTS_ANALYZER, STEM_ANALYZER,
-};
+use crate::analysis::{self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, STEM_ANALYZER};
 
 /// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
 /// commit so that an index from another version is refused instead of giving wrong results.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of a passage document.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +39,6 @@ pub struct Fields {
     /// The passage text as exact (lowercased) forms, without positions (phrases match on
     /// stems and check exact forms); not stored.
     pub exact: Field,
-    /// Stems of the parts of the passage's compound nouns, without positions; not stored.
-    pub parts: Field,
 }
 
 impl Fields {
@@ -61,7 +57,6 @@ impl Fields {
             title_terms: get("title_terms")?,
             text: get("text")?,
             exact: get("exact")?,
-            parts: get("parts")?,
         })
     }
 }
@@ -98,11 +93,6 @@ pub fn schema() -> Schema {
         "exact",
         TextOptions::default()
             .set_indexing_options(analyzed(EXACT_ANALYZER, IndexRecordOption::WithFreqs)),
-    );
-    builder.add_text_field(
-        "parts",
-        TextOptions::default()
-            .set_indexing_options(analyzed(PARTS_ANALYZER, IndexRecordOption::WithFreqs)),
     );
     builder.build()
 }

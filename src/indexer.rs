@@ -514,7 +514,6 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             document.add_text(fields.title, &split.title);
             document.add_text(fields.text, &passage.text);
             document.add_text(fields.exact, &passage.text);
-            document.add_text(fields.parts, &passage.text);
             writer.add_document(document).context("indexing failed")?;
         }
         summary.passages += body.len();

@@ -34,8 +34,6 @@ const MIN_TYPO_CHARS: usize = 5;
 /// From this length on, two edits are allowed.
 const TWO_TYPOS_CHARS: usize = 9;
 
-/// Weight of a query word found as a part of a compound in a passage, below a whole word.
-const COMPOUND_PART_BOOST: f32 = 0.6;
 /// Weight of each part of a compound query word ("Behördenkommunikation" also looks for
 /// "Behörde" and "Kommunikation"), below the compound itself.
 const PART_BOOST: f32 = 0.3;
@@ -273,11 +271,6 @@ impl Builder<'_> {
                         Self::term_query(self.fields.exact, &word.exact),
                         EXACT_BOOST,
                     ),
-                    // As a part of a compound ("Kommunikation" in "Behördenkommunikation").
-                    Self::boosted(
-                        Self::term_query(self.fields.parts, &stem),
-                        COMPOUND_PART_BOOST,
-                    ),
                 ];
                 if optional {
                     queries.push(Self::boosted(
@@ -467,7 +460,6 @@ fn typo_distance(
     if known(fields.text, stem)
         || known(fields.exact, &word.exact)
         || known(fields.title_terms, stem)
-        || known(fields.parts, stem)
         || parts.iter().any(|part| known(fields.text, part))
     {
         return None;
@@ -737,7 +729,7 @@ fn reranked(
             .filter(|w| !w.is_hyphen_compound)
             .map(|w| {
                 let parts = terms.part_stems_among(&w, &stems);
-                length += 1;
+                length += 1 + parts.len();
                 PassageWord {
                     position: w.position,
                     stem: terms.stem(&w.exact),
