@@ -3,8 +3,8 @@
 //! Index and query go through the same functions, so a word always meets itself
 //! (tantivy #2290: folding on one side only means "ö" never meets "o").
 //!
-//! Every word becomes up to two terms:
-//! - a *stem* for the `text`/`title` fields: lowercased, NFC-composed, Snowball German stemmed.
+//! Every word becomes up to two terms, and a compound noun adds its parts (see [`part_stems`]):
+//! - a *stem* for the `text`/`title_terms` fields: lowercased, NFC-composed, Snowball German stemmed.
 //!   The stemmer's prelude and postlude fold ß → ss and ä/ae → a, so "Söder", "Soeder" and
 //!   "Soder" meet, and so do "Straße" and "Strasse".
 //! - an *exact* form for the `exact` field: lowercased and NFC-composed only, so an exact-form
@@ -422,7 +422,7 @@ impl TokenStream for GermanTokenStream<'_> {
     }
 }
 
-/// Registers both analyzers with an index. tantivy does not store analyzers in the index,
+/// Registers the analyzers with an index. tantivy does not store analyzers in the index,
 /// so this must run after every open as well as at creation.
 pub fn register(index: &tantivy::Index, split_compounds: bool) {
     let manager = index.tokenizers();

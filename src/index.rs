@@ -1,8 +1,9 @@
 //! The on-disk index: its schema, and opening it safely.
 //!
-//! One tantivy document per passage. The text is indexed twice: stemmed (`text`, the main
-//! field, stored for display) and as exact forms (`exact`, not stored), so that exact
-//! lookups are possible and an exact-form match can rank above a stem-only match.
+//! One tantivy document per passage. The text is indexed twice: stemmed, with compound parts
+//! (`text`, the main field, with positions for phrases, stored for display) and as exact
+//! forms (`exact`, not stored), so that exact lookups are possible and an exact-form match can
+//! rank above a stem-only match.
 
 use std::cell::RefCell;
 use std::path::Path;

@@ -499,8 +499,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             ));
         }
         writer.delete_term(Term::from_field_text(fields.path, &doc.key));
-        // The title's own passages are not indexed apart: the title field of every passage
-        // holds them, and a two-word heading would otherwise outrank the text it heads.
+        // The title's own passages are not indexed apart: the title goes with every passage,
+        // and a two-word heading would otherwise outrank the text it heads.
         let body = &split.passages[split.title_passages..];
         for (i, passage) in body.iter().enumerate() {
             let mut document = TantivyDocument::default();
