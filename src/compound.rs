@@ -9,11 +9,11 @@
 //! - Only nouns are split (a capitalised word in the text, never a known non-noun): adverbs
 //!   and adjectives like "insgesamt" or "beispielsweise" stay whole.
 //! - The head (last part) must be a noun of the lexicon (capitalised mid-sentence in at least
-//!   half its occurrences), at least [`MIN_HEAD_CHARS`] long. This keeps "Mitarbeiterinnen"
+//!   half its occurrences), at least `MIN_HEAD_CHARS` long. This keeps "Mitarbeiterinnen"
 //!   from ending in "innen" and "Abteilung" from ending in "lung".
 //! - The modifier must be a lexicon word (after removing a linking element: -s-, -es-, -n-,
-//!   -en-, -er-, -e-) of at least [`MIN_MODIFIER_CHARS`] letters as written, or a compound
-//!   itself, or an unknown word of at least [`MIN_UNKNOWN_MODIFIER_CHARS`] letters ("Quanten"
+//!   -en-, -er-, -e-) of at least `MIN_MODIFIER_CHARS` letters as written, or a compound
+//!   itself, or an unknown word of at least `MIN_UNKNOWN_MODIFIER_CHARS` letters ("Quanten"
 //!   is not in the laws). So "Erbrecht" and "Beobachtung" are not cut after three or four letters.
 
 use rustc_hash::FxHashMap;

@@ -5,7 +5,7 @@
 //! by two orders of magnitude — a one-word heading of a law beside a 200-word paragraph of an
 //! article — and with b = 0.75 the heading that holds one question word outranks the paragraph
 //! that holds all of them. Re-scoring the candidates with
-//! - a milder length normalisation ([`B`]),
+//! - a milder length normalisation (`B`),
 //! - coordination: the share of the query's weight (IDF) that the passage covers, and
 //! - proximity: query words standing close together,
 //!
