@@ -64,7 +64,7 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// Human-readable name, as shown in listings and statistics.
+    /// Human-readable name, for messages and tests.
     pub fn name(self) -> &'static str {
         match self {
             Self::Utf8 => "UTF-8",

@@ -10,10 +10,11 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::analysis::{self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, STEM_ANALYZER};
 
@@ -96,6 +97,20 @@ pub fn schema() -> Schema {
             .set_indexing_options(analyzed(EXACT_ANALYZER, IndexRecordOption::WithFreqs)),
     );
     builder.build()
+}
+
+/// A stored text field of a retrieved document ("" if absent).
+pub fn stored_text(doc: &TantivyDocument, field: Field) -> &str {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+}
+
+/// A stored number field of a retrieved document (0 if absent).
+pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
+    doc.get_first(field)
+        .and_then(|v| v.as_u64())
+        .unwrap_or_default()
 }
 
 /// What every commit records about the code that wrote it (tantivy's commit payload, written

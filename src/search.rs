@@ -9,11 +9,11 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery,
     TermQuery,
 };
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{normalize, words, TermCache, Word};
-use crate::index::{Fields, OpenIndex};
+use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
 use crate::rank::{self, PassageWord, QueryWord};
 
@@ -239,6 +239,15 @@ impl Builder<'_> {
         ))
     }
 
+    /// Marks a word for highlighting wherever it stands: by its exact form, and by its stem
+    /// unless only exact forms are searched.
+    fn highlight_word(&mut self, exact: &str, stem: &str) {
+        self.highlighter.exacts.insert(exact.to_owned());
+        if self.matching == Matching::Stemmed {
+            self.highlighter.stems.insert(stem.to_owned());
+        }
+    }
+
     /// One word: its stem in text and title, its exact form in `exact`.
     fn word(&mut self, word: &Word, highlight: bool, optional: bool) -> Box<dyn Query> {
         let alternatives = self.word_alternatives(word, highlight, optional);
@@ -257,10 +266,7 @@ impl Builder<'_> {
     ) -> Vec<Box<dyn Query>> {
         let stem = self.terms.stem(&word.exact);
         if highlight {
-            self.highlighter.exacts.insert(word.exact.clone());
-            if self.matching == Matching::Stemmed {
-                self.highlighter.stems.insert(stem.clone());
-            }
+            self.highlight_word(&word.exact, &stem);
         }
         match self.matching {
             Matching::Exact => vec![Self::term_query(self.fields.exact, &word.exact)],
@@ -335,10 +341,7 @@ impl Builder<'_> {
             let stem = self.terms.stem(&w.exact);
             if highlight && slop > 0 {
                 // With slack the words may stand apart: mark each wherever it stands.
-                self.highlighter.exacts.insert(w.exact.clone());
-                if self.matching == Matching::Stemmed {
-                    self.highlighter.stems.insert(stem.clone());
-                }
+                self.highlight_word(&w.exact, &stem);
             }
             keys.push((
                 offset,
@@ -629,27 +632,16 @@ pub fn search(
         .into_iter()
         .enumerate()
         .map(|(rank, (score, _, doc))| {
-            let text_of = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let number_of = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or_default()
-            };
-            let text = text_of(fields.text);
+            let text = stored_text(&doc, fields.text).to_owned();
             let (highlights, corrections) = plan.highlighter.ranges(&text, terms);
             Hit {
                 rank: rank + 1,
                 score,
-                path: text_of(fields.path),
-                paragraph: number_of(fields.ordinal),
-                line_start: number_of(fields.line_start),
-                line_end: number_of(fields.line_end),
-                title: text_of(fields.title),
+                path: stored_text(&doc, fields.path).to_owned(),
+                paragraph: stored_u64(&doc, fields.ordinal),
+                line_start: stored_u64(&doc, fields.line_start),
+                line_end: stored_u64(&doc, fields.line_end),
+                title: stored_text(&doc, fields.title).to_owned(),
                 highlights,
                 corrections,
                 text,
@@ -743,13 +735,8 @@ fn reranked(
     let mut titles: HashMap<String, Vec<PassageWord>> = HashMap::new();
     let mut scored = Vec::with_capacity(candidates.len());
     for (_, address, doc) in candidates {
-        let field = |f| {
-            doc.get_first(f)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-        };
-        let (passage, length) = analyse(field(fields.text));
-        let title = field(fields.title).to_owned();
+        let (passage, length) = analyse(stored_text(&doc, fields.text));
+        let title = stored_text(&doc, fields.title).to_owned();
         if !titles.contains_key(&title) {
             let (title_words, _) = analyse(&title);
             titles.insert(title.clone(), title_words);

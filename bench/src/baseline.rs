@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use fundstelle::decode::decode;
+use fundstelle::index::{stored_text, stored_u64};
 use fundstelle::passage::split_document;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
-use tantivy::schema::{Field, Schema, Value, STORED, STRING, TEXT};
+use tantivy::schema::{Field, Schema, STORED, STRING, TEXT};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 /// Same writer settings as fundstelle's indexer, so indexing speed compares like for like.
@@ -110,22 +111,11 @@ impl Baseline {
         top.into_iter()
             .map(|(score, address)| {
                 let doc: TantivyDocument = self.searcher.doc(address)?;
-                let text = |f| {
-                    doc.get_first(f)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                let number = |f| {
-                    doc.get_first(f)
-                        .and_then(|v| v.as_u64())
-                        .unwrap_or_default()
-                };
                 Ok(BaselineHit {
                     score,
-                    path: text(self.fields.path),
-                    line_start: number(self.fields.line_start),
-                    line_end: number(self.fields.line_end),
+                    path: stored_text(&doc, self.fields.path).to_owned(),
+                    line_start: stored_u64(&doc, self.fields.line_start),
+                    line_end: stored_u64(&doc, self.fields.line_end),
                 })
             })
             .collect()

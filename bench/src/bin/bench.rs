@@ -82,24 +82,7 @@ struct Options {
 }
 
 fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(err) => {
-            eprintln!("bench: {err:#}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&options) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("bench: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    fundstelle_bench::run_main("bench", USAGE, parse_args, run)
 }
 
 /// Parses the flags; `Ok(None)` means help was asked for.

@@ -81,7 +81,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>>
             }
             "--json" => options.json = true,
             "-h" | "--help" => return Ok(None),
-            other => bail!("unknown argument {other:?}\n{USAGE}"),
+            other => bail!("unknown argument {other:?}"),
         }
     }
     Ok(Some(options))
@@ -563,22 +563,5 @@ fn run(options: &Options) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(err) => {
-            eprintln!("eval: {err:#}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&options) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("eval: error: {err:#}");
-            ExitCode::from(1)
-        }
-    }
+    fundstelle_bench::run_main("eval", USAGE, parse_args, run)
 }
