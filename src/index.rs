@@ -185,6 +185,21 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
     })
 }
 
+/// Whether the last commit in `dir` was written by this version of fundstelle: its stamp
+/// (tantivy's commit payload in `meta.json`) is [`Stamp::current`]. Reads one small file,
+/// so the indexer can ask on every run without opening the index.
+pub fn has_current_stamp(dir: &Path) -> bool {
+    #[derive(Deserialize)]
+    struct Meta {
+        payload: Option<String>,
+    }
+    std::fs::read(dir.join("meta.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<Meta>(&bytes).ok())
+        .and_then(|meta| serde_json::from_str::<Stamp>(meta.payload.as_deref()?).ok())
+        .is_some_and(|stamp| stamp == Stamp::current())
+}
+
 /// Opens the tantivy index in `dir`, refusing an index whose schema or analyzer differs from
 /// this build's. Searching analyses queries itself, so the analyzers are registered only for
 /// writing (see [`open_or_create`]): opening stays cheap.
@@ -195,14 +210,7 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
             dir.display()
         )
     })?;
-    let metas = index
-        .load_metas()
-        .with_context(|| format!("cannot read index {}", dir.display()))?;
-    let stamp: Option<Stamp> = metas
-        .payload
-        .as_deref()
-        .and_then(|payload| serde_json::from_str(payload).ok());
-    if stamp != Some(Stamp::current()) {
+    if !has_current_stamp(dir) {
         bail!(
             "index {} was built by another version of fundstelle; rebuild it with `fundstelle index PATH --index {}`",
             dir.display(),

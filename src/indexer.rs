@@ -342,8 +342,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let mut summary = Summary::default();
     let (mut found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
 
-    let rebuild =
-        index::exists(&config.index_dir) && index::open_checked(&config.index_dir).is_err();
+    let rebuild = index::exists(&config.index_dir) && !index::has_current_stamp(&config.index_dir);
     let old = if rebuild {
         // The rebuilt index must hold everything the old one did, not only what this run
         // names: the old manifest's files that still exist are indexed again too.
