@@ -103,8 +103,9 @@ impl Highlighter {
         let mut marked = vec![false; ws.len()];
         let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
+            let stem = terms.stem(&word.exact);
             for typo in &self.typos {
-                if typo.stands_in(&word.exact, &terms.stem(&word.exact)) {
+                if typo.stands_in(&word.exact, &stem) {
                     marked[i] = true;
                     let correction = Correction {
                         typed: typo.exact.clone(),
@@ -116,7 +117,7 @@ impl Highlighter {
                 }
             }
             marked[i] |= self.exacts.contains(&word.exact)
-                || self.stems.contains(&terms.stem(&word.exact))
+                || self.stems.contains(&stem)
                 || self
                     .prefixes
                     .iter()
