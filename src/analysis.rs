@@ -16,7 +16,6 @@
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -68,11 +67,45 @@ pub struct Word {
     pub capitalized: bool,
 }
 
+/// Where a word stands in a text: what segmentation alone decides, before any normalizing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+    position: usize,
+    is_hyphen_compound: bool,
+}
+
 /// Splits `text` into words on Unicode word boundaries (UAX #29), joining hyphenated
 /// compounds. Dates and numbers stay whole ("23.05.2019"), as UAX #29 keeps digits joined
 /// by '.' or ','. Returns the words in text order; a hyphenated compound comes first, then its parts.
 pub fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
+    let mut found = Vec::new();
+    spans(text, &mut found);
+    found
+        .iter()
+        .map(|span| {
+            let written = &text[span.start..span.end];
+            Word {
+                start: span.start,
+                end: span.end,
+                position: span.position,
+                exact: normalize(written),
+                is_hyphen_compound: span.is_hyphen_compound,
+                capitalized: is_capitalized(written, span.is_hyphen_compound),
+            }
+        })
+        .collect()
+}
+
+/// Whether a word as written is a capitalised single word (a hyphenated compound is never
+/// taken for a noun to split: its parts are words of their own already).
+fn is_capitalized(written: &str, is_hyphen_compound: bool) -> bool {
+    !is_hyphen_compound && written.starts_with(char::is_uppercase)
+}
+
+/// The [`Span`]s of the words of `text`, appended to `out` (see [`words`]).
+fn spans(text: &str, out: &mut Vec<Span>) {
     let mut position = 0;
     let mut segments = text.split_word_bound_indices().peekable();
     // Pending run of word segments joined by single hyphens without spaces.
@@ -96,38 +129,32 @@ pub fn words(text: &str) -> Vec<Word> {
                     }
                 }
             }
-            flush_run(text, &mut run, &mut position, &mut out);
+            flush_run(&mut run, &mut position, out);
         }
     }
-    flush_run(text, &mut run, &mut position, &mut out);
-    out
+    flush_run(&mut run, &mut position, out);
 }
 
-fn flush_run(text: &str, run: &mut Vec<(usize, &str)>, position: &mut usize, out: &mut Vec<Word>) {
+fn flush_run(run: &mut Vec<(usize, &str)>, position: &mut usize, out: &mut Vec<Span>) {
     if run.is_empty() {
         return;
     }
     if run.len() > 1 {
         let (start, _) = run[0];
         let (last_start, last) = run[run.len() - 1];
-        let end = last_start + last.len();
-        out.push(Word {
+        out.push(Span {
             start,
-            end,
+            end: last_start + last.len(),
             position: *position,
-            exact: normalize(&text[start..end]),
             is_hyphen_compound: true,
-            capitalized: false,
         });
     }
     for &(start, segment) in run.iter() {
-        out.push(Word {
+        out.push(Span {
             start,
             end: start + segment.len(),
             position: *position,
-            exact: normalize(segment),
             is_hyphen_compound: false,
-            capitalized: segment.starts_with(char::is_uppercase),
         });
         *position += 1;
     }
@@ -294,40 +321,6 @@ fn fold(exact: &str) -> std::borrow::Cow<'_, str> {
     folded.into()
 }
 
-/// The term of `word` in the given form.
-pub fn term_of(word: &Word, form: Form, stemmer: &mut Stemmer) -> String {
-    match form {
-        Form::Exact => word.exact.clone(),
-        Form::Stem => stemmer.stem(&word.exact),
-    }
-}
-
-/// tantivy tokenizer running [`words`] and emitting one form per word. Registered under
-/// [`STEM_ANALYZER`] and [`EXACT_ANALYZER`]; each indexing thread gets a clone with its own
-/// stem cache.
-#[derive(Clone)]
-pub struct GermanTokenizer {
-    form: Form,
-    /// Whether compound nouns add their parts (off only to measure what splitting costs
-    /// and gains; see `IndexConfig::split_compounds`).
-    split_compounds: bool,
-    stemmer: Stemmer,
-    splitter: Splitter,
-    tokens: Vec<Token>,
-}
-
-impl GermanTokenizer {
-    pub fn new(form: Form, split_compounds: bool) -> Self {
-        GermanTokenizer {
-            form,
-            split_compounds,
-            stemmer: Stemmer::default(),
-            splitter: Splitter::default(),
-            tokens: Vec::new(),
-        }
-    }
-}
-
 /// Stems of the parts of a compound noun ("Behördenkommunikation" → "behord", "kommunikation"),
 /// empty for other words. Parts go into the stemmed field at the compound's own position, so
 /// "Kommunikation" finds "Behördenkommunikation" while the exact field, which has no parts,
@@ -342,65 +335,80 @@ pub fn part_stems(word: &Word, splitter: &mut Splitter, stemmer: &mut Stemmer) -
     }
 }
 
-/// Stream over the tokens a [`GermanTokenizer`] produced for one text.
-pub struct GermanTokenStream<'a> {
-    tokens: &'a mut [Token],
-    index: usize,
+/// tantivy tokenizer emitting one form of every word (and, for stems, the parts of compound
+/// nouns). Registered under [`STEM_ANALYZER`] and [`EXACT_ANALYZER`].
+#[derive(Clone)]
+pub struct GermanTokenizer {
+    form: Form,
+    /// Whether compound nouns add their parts (off only to measure what splitting costs
+    /// and gains; see `IndexConfig::split_compounds`).
+    split_compounds: bool,
+    /// Tokens of the last text; only the first `used` are live. Their strings are reused, so
+    /// indexing allocates nothing per token.
+    tokens: Vec<Token>,
+    used: usize,
+}
+
+impl GermanTokenizer {
+    pub fn new(form: Form, split_compounds: bool) -> Self {
+        GermanTokenizer {
+            form,
+            split_compounds,
+            tokens: Vec::new(),
+            used: 0,
+        }
+    }
+
+    fn push(&mut self, span: &Span, term: &str) {
+        if self.used == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        let token = &mut self.tokens[self.used];
+        token.offset_from = span.start;
+        token.offset_to = span.end;
+        token.position = span.position;
+        token.position_length = 1;
+        token.text.clear();
+        token.text.push_str(term);
+        self.used += 1;
+    }
 }
 
 impl Tokenizer for GermanTokenizer {
     type TokenStream<'a> = GermanTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GermanTokenStream<'a> {
-        let key = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()), text.len());
-        self.tokens.clear();
-        for word in shared_words(text, key).iter() {
-            let token = |text| Token {
-                offset_from: word.start,
-                offset_to: word.end,
-                position: word.position,
-                text,
-                position_length: 1,
-            };
-            self.tokens
-                .push(token(term_of(word, self.form, &mut self.stemmer)));
-            if self.form == Form::Stem && self.split_compounds {
-                for part in part_stems(word, &mut self.splitter, &mut self.stemmer) {
-                    self.tokens.push(token(part));
+        self.used = 0;
+        WORD_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let cache = &mut *cache;
+            cache.analyze(text);
+            for i in 0..cache.words.len() {
+                let (span, id) = cache.words[i];
+                match self.form {
+                    Form::Exact => self.push(&span, &cache.entries[id].exact),
+                    Form::Stem => {
+                        self.push(&span, &cache.entries[id].stem);
+                        if self.split_compounds {
+                            for part in cache.parts(id, text, &span) {
+                                self.push(&span, part);
+                            }
+                        }
+                    }
                 }
             }
-        }
+        });
         GermanTokenStream {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..self.used],
             index: 0,
         }
     }
 }
 
-/// Identifies a text cheaply: its xxh3 hash and its length.
-type TextKey = (u64, usize);
-
-thread_local! {
-    /// The words of the last text split on this thread. Each passage is indexed into two
-    /// fields (stems and exact forms) by the same indexing thread, one right after the other:
-    /// the second analyzer reuses the first one's word boundaries instead of segmenting again.
-    static LAST_WORDS: RefCell<Option<(TextKey, Rc<Vec<Word>>)>> = const { RefCell::new(None) };
-}
-
-/// [`words`] of `text`, shared with the previous call on this thread if it had the same text
-/// (`key` is its hash and length).
-fn shared_words(text: &str, key: TextKey) -> Rc<Vec<Word>> {
-    LAST_WORDS.with(|last| {
-        let mut last = last.borrow_mut();
-        match &*last {
-            Some((last_key, ws)) if *last_key == key => Rc::clone(ws),
-            _ => {
-                let ws = Rc::new(words(text));
-                *last = Some((key, Rc::clone(&ws)));
-                ws
-            }
-        }
-    })
+/// Stream over the tokens a [`GermanTokenizer`] produced for one text.
+pub struct GermanTokenStream<'a> {
+    tokens: &'a mut [Token],
+    index: usize,
 }
 
 impl TokenStream for GermanTokenStream<'_> {
@@ -419,6 +427,94 @@ impl TokenStream for GermanTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.tokens[self.index - 1]
+    }
+}
+
+/// What one distinct written word yields; the compound parts are found on first demand.
+struct Analyzed {
+    exact: Box<str>,
+    stem: Box<str>,
+    parts: Option<Box<[Box<str>]>>,
+}
+
+/// The analysis of every distinct written word an indexing thread has met, and the words of
+/// the last text it segmented.
+///
+/// German text is Zipfian: nearly every token is a word seen before, so normalizing, stemming
+/// and compound splitting run once per distinct word, and a token costs one hash lookup of its
+/// written form. Each passage is analysed twice (stems and exact forms), one right after the
+/// other on the same thread, so the second analysis reuses the first one's segmentation.
+#[derive(Default)]
+struct WordCache {
+    terms: TermCache,
+    ids: FxHashMap<Box<str>, usize>,
+    entries: Vec<Analyzed>,
+    /// Hash and length of the last text, whose words (with their entries) are in `words`.
+    last_text: Option<(u64, usize)>,
+    spans: Vec<Span>,
+    words: Vec<(Span, usize)>,
+}
+
+/// Bound on the distinct words one indexing thread remembers, so memory stays flat on any
+/// corpus (the federal laws hold about 300,000).
+const WORD_CACHE_LIMIT: usize = 500_000;
+
+thread_local! {
+    static WORD_CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
+}
+
+impl WordCache {
+    /// Fills `words` with the words of `text` and their entries.
+    fn analyze(&mut self, text: &str) {
+        let key = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()), text.len());
+        if self.last_text == Some(key) {
+            return;
+        }
+        if self.entries.len() >= WORD_CACHE_LIMIT {
+            self.ids.clear();
+            self.entries.clear();
+        }
+        self.last_text = Some(key);
+        self.spans.clear();
+        spans(text, &mut self.spans);
+        self.words.clear();
+        for &span in &self.spans {
+            let written = &text[span.start..span.end];
+            let id = match self.ids.get(written) {
+                Some(&id) => id,
+                None => {
+                    let exact = normalize(written);
+                    let stem = self.terms.stem(&exact);
+                    let id = self.entries.len();
+                    self.entries.push(Analyzed {
+                        exact: exact.into(),
+                        stem: stem.into(),
+                        parts: None,
+                    });
+                    self.ids.insert(written.into(), id);
+                    id
+                }
+            };
+            self.words.push((span, id));
+        }
+    }
+
+    /// Stems of the compound parts of entry `id`, the word at `span` of `text`.
+    fn parts(&mut self, id: usize, text: &str, span: &Span) -> &[Box<str>] {
+        if self.entries[id].parts.is_none() {
+            let written = &text[span.start..span.end];
+            let word = Word {
+                start: span.start,
+                end: span.end,
+                position: span.position,
+                exact: self.entries[id].exact.to_string(),
+                is_hyphen_compound: span.is_hyphen_compound,
+                capitalized: is_capitalized(written, span.is_hyphen_compound),
+            };
+            let parts = self.terms.part_stems(&word);
+            self.entries[id].parts = Some(parts.into_iter().map(Into::into).collect());
+        }
+        self.entries[id].parts.as_deref().unwrap_or_default()
     }
 }
 
@@ -442,10 +538,7 @@ mod tests {
 
     fn stems(text: &str) -> Vec<String> {
         let mut stemmer = Stemmer::default();
-        words(text)
-            .iter()
-            .map(|w| term_of(w, Form::Stem, &mut stemmer))
-            .collect()
+        words(text).iter().map(|w| stemmer.stem(&w.exact)).collect()
     }
 
     fn exacts(text: &str) -> Vec<String> {
