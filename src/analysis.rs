@@ -20,8 +20,8 @@ use std::cell::RefCell;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::compound::Splitter;
+use crate::segment;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// Bumped whenever the terms produced for some text change; an index built with another
 /// version must be rebuilt, because its terms would no longer meet the query's.
@@ -107,7 +107,7 @@ fn is_capitalized(written: &str, is_hyphen_compound: bool) -> bool {
 /// The [`Span`]s of the words of `text`, appended to `out` (see [`words`]).
 fn spans(text: &str, out: &mut Vec<Span>) {
     let mut position = 0;
-    let mut segments = text.split_word_bound_indices().peekable();
+    let mut segments = segment::word_bounds(text).peekable();
     // Pending run of word segments joined by single hyphens without spaces.
     let mut run: Vec<(usize, &str)> = Vec::new();
     while let Some((start, segment)) = segments.next() {

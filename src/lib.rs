@@ -17,3 +17,4 @@ pub mod passage;
 pub mod query;
 pub mod rank;
 pub mod search;
+pub mod segment;
