@@ -97,6 +97,9 @@ fn lex(input: &str) -> Vec<Lexeme> {
         // A sign directly before a word or phrase; a lone sign is punctuation.
         let (sign, body) = match rest.as_bytes()[0] {
             b'+' => (Some(Occur::Must), &rest[1..]),
+            // "Privatpersonen und -organisationen": after a conjunction, a leading hyphen
+            // stands for the shared first part of a compound (Ergänzungsstrich), not "without".
+            b'-' if follows_conjunction(&out) => (None, &rest[1..]),
             b'-' => (Some(Occur::MustNot), &rest[1..]),
             _ => (None, rest),
         };
@@ -152,6 +155,19 @@ fn lex(input: &str) -> Vec<Lexeme> {
         };
         out.push(Lexeme::Item { sign, clause });
     }
+}
+
+/// Whether the last lexeme is a plain conjunction that German joins elided compounds with
+/// ("Ein- und Ausgang", "Privatpersonen und -organisationen").
+fn follows_conjunction(lexemes: &[Lexeme]) -> bool {
+    matches!(
+        lexemes.last(),
+        Some(Lexeme::Item { sign: None, clause: Clause::Words(word) })
+            if matches!(
+                word.to_lowercase().as_str(),
+                "und" | "oder" | "sowie" | "bzw." | "beziehungsweise" | "bis"
+            )
+    )
 }
 
 /// Function words dropped from free-text queries (never from phrases), so that a question
@@ -246,6 +262,27 @@ mod tests {
                 (Occur::Should, words("c")),
                 (Occur::MustNot, words("d")),
             ]
+        );
+    }
+
+    #[test]
+    fn a_hyphen_after_a_conjunction_elides_a_compound_part() {
+        assert_eq!(
+            parse("Privatpersonen und -organisationen").clauses,
+            vec![
+                (Occur::Should, words("Privatpersonen")),
+                (Occur::Should, words("und")),
+                (Occur::Should, words("organisationen")),
+            ]
+        );
+        // Elsewhere it still excludes.
+        assert_eq!(
+            parse("Bayern -Sachsen").clauses[1],
+            (Occur::MustNot, words("Sachsen"))
+        );
+        assert_eq!(
+            parse("Bayern und Sachsen -Berlin").clauses[3].0,
+            Occur::MustNot
         );
     }
 
