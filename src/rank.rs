@@ -42,13 +42,22 @@ const PROXIMITY_GAIN: f32 = 0.25;
 pub struct QueryWord {
     pub stem: String,
     pub exact: String,
-    /// Stems of its parts if it is a compound.
-    pub parts: Vec<String>,
+    /// Its parts if it is a compound.
+    pub parts: Vec<QueryPart>,
     /// Inverse document frequency of its stem in the collection.
     pub idf: f32,
     /// For a word found nowhere in the index (a typo), the edit distance within which passage
     /// words stand in for it.
     pub typo_distance: Option<usize>,
+}
+
+/// A part of a compound query word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryPart {
+    pub stem: String,
+    /// Inverse document frequency of the part's stem: a passage that holds only a common part
+    /// ("Problem" of "Rechenprobleme") has not earned the rare compound's weight.
+    pub idf: f32,
 }
 
 /// A word of a candidate passage, as analysed.
@@ -77,8 +86,8 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
         }
     } else if word.parts.contains(&query.stem) {
         PART_WEIGHT
-    } else if query.parts.contains(&word.stem) {
-        QUERY_PART_WEIGHT / query.parts.len() as f32
+    } else if let Some(part) = query.parts.iter().find(|part| part.stem == word.stem) {
+        QUERY_PART_WEIGHT / query.parts.len() as f32 * (part.idf / query.idf).min(1.0)
     } else if query
         .typo_distance
         .is_some_and(|d| stands_in_for_typo(&word.exact, &word.stem, &query.exact, &query.stem, d))
@@ -284,6 +293,23 @@ mod tests {
         assert!(s(&exact) > s(&inflected));
         assert!(s(&inflected) > s(&compound));
         assert!(s(&compound) > 0.0);
+    }
+
+    #[test]
+    fn a_common_part_of_a_query_compound_weighs_less_than_a_rare_one() {
+        let part = |stem: &str, idf| QueryPart {
+            stem: stem.into(),
+            idf,
+        };
+        let query = [QueryWord {
+            parts: vec![part("rechen", 4.0), part("problem", 0.5)],
+            ..q("rechenproblem", 5.0)
+        }];
+        let s = |p: &[PassageWord]| score(&query, p, &[], 1, 1.0);
+        let rare = s(&passage(&["rechen"]));
+        let common = s(&passage(&["problem"]));
+        assert!(common > 0.0);
+        assert!(rare > common);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{normalize, words, TermCache, Word};
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
-use crate::rank::{self, PassageWord, QueryWord};
+use crate::rank::{self, PassageWord, QueryPart, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
@@ -489,6 +489,20 @@ struct Plan {
     query: Box<dyn Query>,
     highlighter: Highlighter,
     rerank: Option<Rerank>,
+    /// Whether function words of the free text were left out (see [`FunctionWords`]).
+    drops_function_words: bool,
+}
+
+/// Whether the function words of free text ("Was ist …?") are searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FunctionWords {
+    /// Left out when a content word remains: they match nearly every passage and would
+    /// only blur the ranking.
+    Drop,
+    /// Searched too: the second try when the content words match nothing at all ("Was ist
+    /// Sepsis?" where no passage says "Sepsis"), so a question still gets the passages that
+    /// share its other words, each with those words highlighted.
+    Keep,
 }
 
 /// A free-text query of several content words, for re-ranking.
@@ -506,6 +520,7 @@ fn build(
     index: &OpenIndex,
     matching: Matching,
     terms: &mut TermCache,
+    function_words: FunctionWords,
 ) -> Result<Plan, NothingToSearch> {
     let parsed = parse(input);
     let fields = &index.fields;
@@ -543,11 +558,16 @@ fn build(
         *occur != Occur::MustNot
             && (!matches!(clause, Clause::Words(_)) || ws.iter().any(|w| !is_stop_word(&w.exact)))
     });
+    let drop_function_words = has_content_word && function_words == FunctionWords::Drop;
+    let drops_some = drop_function_words
+        && analyzed.iter().any(|(_, clause, ws)| {
+            matches!(clause, Clause::Words(_)) && ws.iter().any(|w| is_stop_word(&w.exact))
+        });
 
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (occur, clause, ws) in &analyzed {
         match clause {
-            Clause::Words(_) => clauses.extend(builder.free_words(ws, *occur, has_content_word)),
+            Clause::Words(_) => clauses.extend(builder.free_words(ws, *occur, drop_function_words)),
             Clause::Phrase { slop, .. } => {
                 let query =
                     builder.phrase(ws, *slop, *occur != Occur::MustNot, *occur == Occur::Should);
@@ -572,7 +592,7 @@ fn build(
             .iter()
             .flat_map(|(_, _, ws)| ws.iter())
             .filter(|w| !w.is_hyphen_compound)
-            .filter(|w| !(has_content_word && is_stop_word(&w.exact)))
+            .filter(|w| !(drop_function_words && is_stop_word(&w.exact)))
             .cloned()
             .collect();
         // A word typed twice counts once.
@@ -605,6 +625,7 @@ fn build(
         query: Box::new(BooleanQuery::new(clauses)),
         highlighter: builder.highlighter,
         rerank,
+        drops_function_words: drops_some,
     })
 }
 
@@ -620,14 +641,15 @@ pub fn search(
     matching: Matching,
 ) -> Result<Vec<Hit>> {
     let terms = &mut *index.terms.borrow_mut();
-    let plan = build(input, index, matching, terms)?;
+    let mut plan = build(input, index, matching, terms, FunctionWords::Drop)?;
     if limit == 0 || index.searcher.num_docs() == 0 {
         return Ok(Vec::new());
     }
-    let ranked: Vec<(f32, DocAddress, TantivyDocument)> = match &plan.rerank {
-        Some(rerank) => reranked(index, &plan.query, rerank, limit, terms)?,
-        None => top_docs(index, plan.query.as_ref(), limit)?,
-    };
+    let mut ranked = ranked(index, &plan, limit, terms)?;
+    if ranked.is_empty() && plan.drops_function_words {
+        plan = build(input, index, matching, terms, FunctionWords::Keep)?;
+        ranked = self::ranked(index, &plan, limit, terms)?;
+    }
     let fields = &index.fields;
     let hits = ranked
         .into_iter()
@@ -650,6 +672,19 @@ pub fn search(
         })
         .collect();
     Ok(hits)
+}
+
+/// The top `limit` passages of a plan, re-ranked if it asks for it.
+fn ranked(
+    index: &OpenIndex,
+    plan: &Plan,
+    limit: usize,
+    terms: &mut TermCache,
+) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
+    match &plan.rerank {
+        Some(rerank) => reranked(index, &plan.query, rerank, limit, terms),
+        None => top_docs(index, plan.query.as_ref(), limit),
+    }
 }
 
 /// The top `limit` documents of `query` by tantivy's score, with their stored fields.
@@ -704,6 +739,19 @@ fn reranked(
         let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, &stem))?;
         let parts = terms.query_part_stems(word);
         let typo_distance = typo_distance(searcher, fields, word, &stem, &parts);
+        let idf_of = |stem: &str| -> Result<f32> {
+            let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, stem))?;
+            Ok(rank::idf(doc_freq.max(1), num_docs))
+        };
+        let parts = parts
+            .into_iter()
+            .map(|stem| {
+                Ok(QueryPart {
+                    idf: idf_of(&stem)?,
+                    stem,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         query_words.push(QueryWord {
             parts,
             // A typo's stand-ins are rare words, not absent ones.

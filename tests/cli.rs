@@ -585,6 +585,35 @@ fn unknown_words_fall_back_to_close_words_and_say_so() {
 }
 
 #[test]
+fn a_question_whose_content_words_match_nothing_falls_back_to_its_other_words() {
+    let dir = workspace();
+    // No passage speaks of either disease, but the seed has "und": the question still gets
+    // passages, and the highlights show that only the function word matched.
+    let answer = json_search(dir.path(), &["Sepsis und Cholera?"]);
+    assert!(!ranges(&answer).is_empty());
+    assert!(top_highlights(&answer).iter().all(|w| w == "und"));
+    // With a content word that matches, function words stay out of the search.
+    let answer = json_search(dir.path(), &["Sepsis und Kabinett"]);
+    assert!(top_highlights(&answer)
+        .iter()
+        .all(|w| w.starts_with("Kabinett")));
+    // Nothing at all matches: still no hit.
+    fundstelle(dir.path())
+        .args(["search", "Sepsis oder Cholera?"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_hyphen_after_a_conjunction_is_no_exclusion() {
+    let dir = workspace();
+    // "Privatpersonen und -organisationen": an elided compound part, as German writes it.
+    let excluded = json_search(dir.path(), &["Sachsen -Kommunikation"]);
+    let elided = json_search(dir.path(), &["Sachsen und -Kommunikation"]);
+    assert!(ranges(&elided).len() > ranges(&excluded).len());
+}
+
+#[test]
 fn analyze_shows_words_stems_and_compound_parts() {
     let dir = workspace();
     let output = fundstelle(dir.path())
