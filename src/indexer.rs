@@ -570,10 +570,33 @@ fn fresh_dir(index_dir: &Path) -> Result<PathBuf> {
 /// Replaces the old index folder with the rebuilt one; the old one is kept until the new
 /// one is in place, so an interruption leaves one of the two whole.
 fn swap_in(rebuilt: &Path, index_dir: &Path) -> Result<()> {
+    // Whatever else the folder holds (a `.gitkeep`, a user's notes) is not the index's to
+    // delete: it moves into the new index folder.
+    let entries = fs::read_dir(index_dir)
+        .with_context(|| format!("cannot read old index {}", index_dir.display()))?;
+    for entry in entries {
+        let name = entry?.file_name();
+        if !is_index_file(&name.to_string_lossy()) {
+            fs::rename(index_dir.join(&name), rebuilt.join(&name))
+                .with_context(|| format!("cannot keep {}", index_dir.join(&name).display()))?;
+        }
+    }
     let old = rebuilt.with_extension("old");
     fs::rename(index_dir, &old)
         .with_context(|| format!("cannot move old index {} aside", index_dir.display()))?;
     fs::rename(rebuilt, index_dir)
         .with_context(|| format!("cannot move new index into {}", index_dir.display()))?;
     fs::remove_dir_all(&old).with_context(|| format!("cannot remove old index {}", old.display()))
+}
+
+/// Whether a file in an index folder is part of the index: tantivy's metadata, locks and
+/// segment files (named by a 32-digit hex id), or fundstelle's manifest and writer record.
+fn is_index_file(name: &str) -> bool {
+    let segment_id = name.split('.').next().unwrap_or_default();
+    matches!(
+        name,
+        "meta.json" | ".managed.json" | MANIFEST_FILE | WRITER_PID_FILE
+    ) || name.starts_with(MANIFEST_FILE)
+        || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
+        || (segment_id.len() == 32 && segment_id.bytes().all(|b| b.is_ascii_hexdigit()))
 }

@@ -961,6 +961,9 @@ fn an_index_of_another_version_is_refused_then_rebuilt() {
     let dir = indexed_old_folder();
     let root = dir.path();
     stamp_other_version(&root.join("idx"));
+    // Files of the user's in the index folder survive the rebuild.
+    fs::write(root.join("idx/.gitkeep"), "").unwrap();
+    fs::write(root.join("idx/notes.txt"), "meine Notizen").unwrap();
     let output = run(root, &["search", "--index", "idx", "Bamberg"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -978,6 +981,11 @@ fn an_index_of_another_version_is_refused_then_rebuilt() {
         rebuild_leftovers(root).is_empty(),
         "{:?}",
         rebuild_leftovers(root)
+    );
+    assert!(root.join("idx/.gitkeep").is_file());
+    assert_eq!(
+        fs::read_to_string(root.join("idx/notes.txt")).unwrap(),
+        "meine Notizen"
     );
     // And it stays up to date from then on.
     let output = index(root, "alt", "idx");
