@@ -16,6 +16,7 @@
 
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -295,11 +296,18 @@ impl TermCache {
     /// folded word must contain one of them. Splitting is the costly step of analysing a hit,
     /// and most words of a passage cannot hold a query word.
     pub fn part_stems_among(&mut self, word: &Word, stems: &[&str]) -> Vec<String> {
-        if !word.capitalized || !stems.iter().any(|stem| fold(&word.exact).contains(stem)) {
+        if !word.capitalized || !may_contain_any(&word.exact, stems) {
             return Vec::new();
         }
         self.part_stems(word)
     }
+}
+
+/// Whether a compound written `exact` could have one of `stems` as a part: the folded word
+/// must contain it.
+pub fn may_contain_any(exact: &str, stems: &[&str]) -> bool {
+    let folded = fold(exact);
+    stems.iter().any(|stem| folded.contains(stem))
 }
 
 /// The word with umlauts and ß folded as the stemmer folds them, so that a stem can be found
@@ -430,10 +438,54 @@ impl TokenStream for GermanTokenStream<'_> {
     }
 }
 
+/// A word of a text with its terms, from the per-thread cache the indexing analyzer uses, so
+/// that looking at many passages at query time (re-ranking) does not normalize and stem
+/// every word again.
+pub struct CachedWord {
+    pub position: usize,
+    pub is_hyphen_compound: bool,
+    pub exact: Rc<str>,
+    pub stem: Rc<str>,
+    /// Stems of its compound parts, if `split_if` (see [`cached_words`]) accepted its exact
+    /// form: splitting is the costly step, and most words cannot hold what is looked for.
+    pub parts: Vec<String>,
+}
+
+/// The words of `text` with their terms, as [`words`] and [`TermCache`] would give them.
+pub fn cached_words(text: &str, split_if: impl Fn(&str) -> bool) -> Vec<CachedWord> {
+    WORD_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.analyze(text);
+        (0..cache.words.len())
+            .map(|i| {
+                let (span, id) = cache.words[i];
+                let exact = Rc::clone(&cache.entries[id].exact);
+                let stem = Rc::clone(&cache.entries[id].stem);
+                let parts = if split_if(&exact) {
+                    cache
+                        .parts(id, text, &span)
+                        .iter()
+                        .map(|part| part.to_string())
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                CachedWord {
+                    position: span.position,
+                    is_hyphen_compound: span.is_hyphen_compound,
+                    exact,
+                    stem,
+                    parts,
+                }
+            })
+            .collect()
+    })
+}
+
 /// What one distinct written word yields; the compound parts are found on first demand.
 struct Analyzed {
-    exact: Box<str>,
-    stem: Box<str>,
+    exact: Rc<str>,
+    stem: Rc<str>,
     parts: Option<Box<[Box<str>]>>,
 }
 

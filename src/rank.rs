@@ -12,6 +12,8 @@
 //! ranks the passage that matches the question as a whole. Pure functions: the searcher supplies
 //! the candidates' words and the collection statistics.
 
+use std::rc::Rc;
+
 /// BM25 saturation, as tantivy's.
 const K1: f32 = 1.2;
 /// BM25 length normalisation: milder than tantivy's 0.75 (see the module comment).
@@ -64,8 +66,8 @@ pub struct QueryPart {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassageWord {
     pub position: usize,
-    pub stem: String,
-    pub exact: String,
+    pub stem: Rc<str>,
+    pub exact: Rc<str>,
     /// Stems of its parts if it is a compound noun.
     pub parts: Vec<String>,
 }
@@ -78,15 +80,15 @@ pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
 
 /// How strongly `word` of the passage matches `query` (0 if not at all).
 fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
-    if word.stem == query.stem {
-        1.0 + if word.exact == query.exact {
+    if *word.stem == *query.stem {
+        1.0 + if *word.exact == *query.exact {
             EXACT_WEIGHT
         } else {
             0.0
         }
     } else if word.parts.contains(&query.stem) {
         PART_WEIGHT
-    } else if let Some(part) = query.parts.iter().find(|part| part.stem == word.stem) {
+    } else if let Some(part) = query.parts.iter().find(|part| *part.stem == *word.stem) {
         QUERY_PART_WEIGHT / query.parts.len() as f32 * (part.idf / query.idf).min(1.0)
     } else if query
         .typo_distance
@@ -242,8 +244,8 @@ mod tests {
             .enumerate()
             .map(|(position, s)| PassageWord {
                 position,
-                stem: s.to_string(),
-                exact: s.to_string(),
+                stem: (*s).into(),
+                exact: (*s).into(),
                 parts: vec![],
             })
             .collect()

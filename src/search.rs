@@ -12,7 +12,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{normalize, words, TermCache, Word};
+use crate::analysis::{cached_words, may_contain_any, normalize, words, TermCache, Word};
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
 use crate::rank::{self, PassageWord, QueryPart, QueryWord};
@@ -763,19 +763,18 @@ fn reranked(
     }
 
     let stems: Vec<&str> = query_words.iter().map(|q| q.stem.as_str()).collect();
-    let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
+    let analyse = |text: &str| -> (Vec<PassageWord>, usize) {
         let mut length = 0;
-        let analysed = words(text)
+        let analysed = cached_words(text, |exact| may_contain_any(exact, &stems))
             .into_iter()
             .filter(|w| !w.is_hyphen_compound)
             .map(|w| {
-                let parts = terms.part_stems_among(&w, &stems);
-                length += 1 + parts.len();
+                length += 1 + w.parts.len();
                 PassageWord {
                     position: w.position,
-                    stem: terms.stem(&w.exact),
+                    stem: w.stem,
                     exact: w.exact,
-                    parts,
+                    parts: w.parts,
                 }
             })
             .collect();
