@@ -95,11 +95,16 @@ fn lex(input: &str) -> Vec<Lexeme> {
             return out;
         }
         // A sign directly before a word or phrase; a lone sign is punctuation.
+        let mut elided = false;
         let (sign, body) = match rest.as_bytes()[0] {
             b'+' => (Some(Occur::Must), &rest[1..]),
-            // "Privatpersonen und -organisationen": after a conjunction, a leading hyphen
-            // stands for the shared first part of a compound (Ergänzungsstrich), not "without".
-            b'-' if follows_conjunction(&out) => (None, &rest[1..]),
+            // "Privatpersonen und -organisationen": after a conjunction, a hyphen right before
+            // a word stands for the shared first part of a compound (Ergänzungsstrich), not
+            // for "without"; the word is then a word, never an operator.
+            b'-' if follows_conjunction(&out) && rest[1..].starts_with(char::is_alphabetic) => {
+                elided = true;
+                (None, &rest[1..])
+            }
             b'-' => (Some(Occur::MustNot), &rest[1..]),
             _ => (None, rest),
         };
@@ -129,7 +134,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
         let end = body.find(char::is_whitespace).unwrap_or(body.len());
         let token = &body[..end];
         rest = &body[end..];
-        if sign.is_none() {
+        if sign.is_none() && !elided {
             match token {
                 "AND" | "&&" => {
                     out.push(Lexeme::And);
@@ -157,8 +162,8 @@ fn lex(input: &str) -> Vec<Lexeme> {
     }
 }
 
-/// Whether the last lexeme is a plain conjunction that German joins elided compounds with
-/// ("Ein- und Ausgang", "Privatpersonen und -organisationen").
+/// Whether the last lexeme is a plain conjunction that German joins compounds sharing a part
+/// with ("Privatpersonen und -organisationen").
 fn follows_conjunction(lexemes: &[Lexeme]) -> bool {
     matches!(
         lexemes.last(),
@@ -283,6 +288,20 @@ mod tests {
         assert_eq!(
             parse("Bayern und Sachsen -Berlin").clauses[3].0,
             Occur::MustNot
+        );
+        // Before a phrase the hyphen excludes; before an operator word it makes it a word.
+        assert_eq!(
+            parse("Bayern und -\"Freistaat Sachsen\"").clauses[2].0,
+            Occur::MustNot
+        );
+        assert_eq!(
+            parse("Bayern und -NOT Sachsen").clauses,
+            vec![
+                (Occur::Should, words("Bayern")),
+                (Occur::Should, words("und")),
+                (Occur::Should, words("NOT")),
+                (Occur::Should, words("Sachsen")),
+            ]
         );
     }
 
