@@ -75,7 +75,9 @@ pub struct PassageWord {
 /// BM25's inverse document frequency.
 pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
     let (df, n) = (doc_freq as f32, num_docs.max(1) as f32);
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    // Never negative: tantivy's document frequencies still count deleted passages, so `df`
+    // can exceed the number of live ones after re-indexing.
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.0)
 }
 
 /// How strongly `word` of the passage matches `query` (0 if not at all).
@@ -89,7 +91,8 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
     } else if word.parts.contains(&query.stem) {
         PART_WEIGHT
     } else if let Some(part) = query.parts.iter().find(|part| *part.stem == *word.stem) {
-        QUERY_PART_WEIGHT / query.parts.len() as f32 * (part.idf / query.idf).min(1.0)
+        QUERY_PART_WEIGHT / query.parts.len() as f32
+            * (part.idf / query.idf.max(f32::EPSILON)).min(1.0)
     } else if query
         .typo_distance
         .is_some_and(|d| stands_in_for_typo(&word.exact, &word.stem, &query.exact, &query.stem, d))

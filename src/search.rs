@@ -733,16 +733,16 @@ fn reranked(
         tokens += segment.inverted_index(fields.text)?.total_num_tokens();
     }
     let average_length = tokens as f32 / num_docs.max(1) as f32;
+    // A typo's stand-ins are rare words, not absent ones: document frequency at least 1.
+    let idf_of = |stem: &str| -> Result<f32> {
+        let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, stem))?;
+        Ok(rank::idf(doc_freq.max(1), num_docs))
+    };
     let mut query_words = Vec::with_capacity(rerank.words.len());
     for word in &rerank.words {
         let stem = terms.stem(&word.exact);
-        let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, &stem))?;
         let parts = terms.query_part_stems(word);
         let typo_distance = typo_distance(searcher, fields, word, &stem, &parts);
-        let idf_of = |stem: &str| -> Result<f32> {
-            let doc_freq = searcher.doc_freq(&Term::from_field_text(fields.text, stem))?;
-            Ok(rank::idf(doc_freq.max(1), num_docs))
-        };
         let parts = parts
             .into_iter()
             .map(|stem| {
@@ -754,8 +754,7 @@ fn reranked(
             .collect::<Result<Vec<_>>>()?;
         query_words.push(QueryWord {
             parts,
-            // A typo's stand-ins are rare words, not absent ones.
-            idf: rank::idf(doc_freq.max(1), num_docs),
+            idf: idf_of(&stem)?,
             exact: word.exact.clone(),
             stem,
             typo_distance,
