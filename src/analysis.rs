@@ -39,7 +39,7 @@ pub const EXACT_ANALYZER: &str = "fundstelle_de_exact";
 /// bloat the term dictionary. Index and query cut alike, so such a word still finds itself.
 pub const MAX_TERM_BYTES: usize = 120;
 
-/// Bound on the stem cache of one analyzer instance, so memory stays flat on any corpus.
+/// Bound on the stem cache of one [`TermCache`], so memory stays flat on any corpus.
 const STEM_CACHE_LIMIT: usize = 200_000;
 
 /// Which form of each word an analyzer emits.
@@ -212,16 +212,15 @@ fn is_invisible(c: char) -> bool {
 
 /// Snowball German stemmer with a cache: German text is Zipfian, so most tokens repeat and
 /// a hash lookup is far cheaper than running the stemmer again (about 38 MB/s uncached).
-#[derive(Clone)]
 pub struct Stemmer {
-    stemmer: std::sync::Arc<frostem::Stemmer>,
+    stemmer: frostem::Stemmer,
     cache: FxHashMap<String, String>,
 }
 
 impl Default for Stemmer {
     fn default() -> Self {
         Stemmer {
-            stemmer: std::sync::Arc::new(frostem::Stemmer::new(frostem::Algorithm::German)),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::German),
             cache: FxHashMap::default(),
         }
     }
@@ -266,7 +265,7 @@ impl Stemmer {
 
 /// A stemmer and a compound splitter with their memories: what the searcher needs to analyse
 /// queries and hit texts the way the index was analysed.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct TermCache {
     pub stemmer: Stemmer,
     pub splitter: Splitter,
@@ -501,8 +500,8 @@ struct WordCache {
     terms: TermCache,
     ids: FxHashMap<Box<str>, usize>,
     entries: Vec<Analyzed>,
-    /// Hash and length of the last text, whose words (with their entries) are in `words`.
-    last_text: Option<(u64, usize)>,
+    /// The last text, whose words (with their entries) are in `words`.
+    last_text: String,
     spans: Vec<Span>,
     words: Vec<(Span, usize)>,
 }
@@ -518,15 +517,15 @@ thread_local! {
 impl WordCache {
     /// Fills `words` with the words of `text` and their entries.
     fn analyze(&mut self, text: &str) {
-        let key = (xxhash_rust::xxh3::xxh3_64(text.as_bytes()), text.len());
-        if self.last_text == Some(key) {
+        if self.last_text == text {
             return;
         }
         if self.entries.len() >= WORD_CACHE_LIMIT {
             self.ids.clear();
             self.entries.clear();
         }
-        self.last_text = Some(key);
+        self.last_text.clear();
+        self.last_text.push_str(text);
         self.spans.clear();
         spans(text, &mut self.spans);
         self.words.clear();

@@ -67,13 +67,6 @@ impl Default for Splitter {
     }
 }
 
-impl Clone for Splitter {
-    /// A clone starts with an empty memo: each indexing thread keeps its own.
-    fn clone(&self) -> Self {
-        Splitter::default()
-    }
-}
-
 /// Bound on remembered words, so memory stays flat on any corpus.
 const MEMO_LIMIT: usize = 200_000;
 

@@ -101,7 +101,7 @@ impl<'a> Iterator for WordBounds<'a> {
     }
 }
 
-/// The fast path: segments of a text whose every character has a [`class`].
+/// The fast path: segments of a text made only of characters it knows the class of.
 #[derive(Clone)]
 pub struct LatinBounds<'a> {
     text: &'a str,
