@@ -716,6 +716,112 @@ mod tests {
         assert_eq!(count, 1);
     }
 
+    /// (offsets, position, term) of every token the tokenizer emits for `text`.
+    fn tokens(tokenizer: &mut GermanTokenizer, text: &str) -> Vec<(usize, usize, usize, String)> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.offset_from, t.offset_to, t.position, t.text.clone()));
+        }
+        out
+    }
+
+    /// What the tokenizer must emit, computed the plain way: [`words`], then stem and parts.
+    fn expected(text: &str, form: Form, split: bool) -> Vec<(usize, usize, usize, String)> {
+        let mut terms = TermCache::default();
+        let mut out = Vec::new();
+        for w in words(text) {
+            let token = |term| (w.start, w.end, w.position, term);
+            match form {
+                Form::Exact => out.push(token(w.exact.clone())),
+                Form::Stem => {
+                    out.push(token(terms.stem(&w.exact)));
+                    if split {
+                        out.extend(terms.part_stems(&w).into_iter().map(token));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    const VOCABULARY: &[&str] = &[
+        "Die",
+        "Behördenkommunikation",
+        "KI-Strategie",
+        "Kabinettssitzung",
+        "Landesbehörden.",
+        "E-Mail-Adresse",
+        "23.05.2019",
+        "So\u{308}der",
+        "Behör\u{ad}de",
+        "-",
+        " ",
+        "Straße",
+        "Bundes\u{2010}Länder",
+        "e\u{301}",
+        "α",
+        "ſ",
+        "STRASSE",
+        "İ",
+        "\u{301}",
+        "Ärztekammer",
+    ];
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        proptest::collection::vec(
+            prop_oneof![
+                4 => proptest::sample::select(VOCABULARY).prop_map(str::to_owned),
+                1 => any::<String>(),
+                1 => "[ -~äöüßÄÖÜ\u{ad}\u{2010}]{1,12}",
+            ],
+            0..12,
+        )
+        .prop_map(|parts| parts.join(" "))
+    }
+
+    proptest::proptest! {
+        /// The word cache and token reuse change nothing: whatever texts one thread analyses,
+        /// in whatever order of fields, the tokens are those of the plain analysis.
+        #[test]
+        fn the_cached_tokenizer_emits_what_the_plain_analysis_gives(
+            texts in proptest::collection::vec((text(), 0u8..3), 1..6)
+        ) {
+            let mut stem = GermanTokenizer::new(Form::Stem, true);
+            let mut stem_only = GermanTokenizer::new(Form::Stem, false);
+            let mut exact = GermanTokenizer::new(Form::Exact, true);
+            for (text, order) in &texts {
+                let stems = || expected(text, Form::Stem, true);
+                match order {
+                    0 => {
+                        proptest::prop_assert_eq!(tokens(&mut stem, text), stems());
+                        proptest::prop_assert_eq!(
+                            tokens(&mut exact, text),
+                            expected(text, Form::Exact, true)
+                        );
+                    }
+                    1 => {
+                        proptest::prop_assert_eq!(
+                            tokens(&mut exact, text),
+                            expected(text, Form::Exact, true)
+                        );
+                        proptest::prop_assert_eq!(
+                            tokens(&mut stem_only, text),
+                            expected(text, Form::Stem, false)
+                        );
+                        proptest::prop_assert_eq!(tokens(&mut stem, text), stems());
+                    }
+                    _ => {
+                        proptest::prop_assert_eq!(tokens(&mut stem, text), stems());
+                        proptest::prop_assert_eq!(tokens(&mut stem, text), stems());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn tokenizer_emits_stems_with_offsets() {
         let mut tokenizer = GermanTokenizer::new(Form::Stem, true);
