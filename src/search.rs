@@ -352,7 +352,12 @@ impl Builder<'_> {
                 },
             ));
             stems.push((offset, Term::from_field_text(self.fields.text, &stem)));
-            exacts.push(Self::term_query(self.fields.exact, &w.exact));
+            // A word that is its own stem ("der", "in", "Kabinett") can hardly be another form
+            // of it, and function words are the longest postings there are: only other forms
+            // need their exact form rewarded.
+            if self.matching == Matching::Exact || w.exact != stem {
+                exacts.push(Self::term_query(self.fields.exact, &w.exact));
+            }
         }
         if highlight && slop == 0 {
             self.highlighter.phrases.push(keys);
@@ -360,17 +365,26 @@ impl Builder<'_> {
         // Positions are kept for stems only (the exact field would double their size): the
         // phrase is matched on stems, and its exact forms are required (--exact) or rewarded.
         let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(stems, slop));
-        let exact_occur = match self.matching {
-            Matching::Exact => TOccur::Must,
-            Matching::Stemmed => TOccur::Should,
-        };
-        let mut clauses = vec![(TOccur::Must, phrase)];
-        clauses.extend(
-            exacts
-                .into_iter()
-                .map(|q| (exact_occur, Self::boosted(q, EXACT_BOOST))),
-        );
-        Box::new(BooleanQuery::new(clauses))
+        match self.matching {
+            Matching::Exact => {
+                let mut clauses = vec![(TOccur::Must, phrase)];
+                clauses.extend(
+                    exacts
+                        .into_iter()
+                        .map(|q| (TOccur::Must, Self::boosted(q, EXACT_BOOST))),
+                );
+                Box::new(BooleanQuery::new(clauses))
+            }
+            // One optional exact form per level: tantivy then looks each one up only in the
+            // passages that hold the phrase (a skip through its postings), where a union of
+            // them would walk every passage holding any of the forms ("der", "in").
+            Matching::Stemmed => exacts.into_iter().fold(phrase, |query, exact| {
+                Box::new(BooleanQuery::new(vec![
+                    (TOccur::Must, query),
+                    (TOccur::Should, Self::boosted(exact, EXACT_BOOST)),
+                ]))
+            }),
+        }
     }
 
     /// Words typed without quotes: each word on its own; a hyphenated compound as the whole

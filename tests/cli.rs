@@ -165,6 +165,23 @@ fn exact_lookup_does_not_stem() {
 }
 
 #[test]
+fn a_phrase_in_the_form_asked_for_ranks_first() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(
+        docs.join("a.txt"),
+        "Die Kabinette tagten am Montag in Dresden.\n\nDas Kabinett tagte am Dienstag in München.\n",
+    )
+    .unwrap();
+    assert_eq!(index_folder(dir.path(), "akten").status.code(), Some(0));
+    let lines =
+        |phrase: &str| -> Vec<u64> { starts(dir.path(), &["--index", "akten.idx", phrase]) };
+    // Both passages hold the phrase by its stems; the one in the typed form comes first.
+    assert_eq!(lines("\"Kabinette tagten\""), vec![1, 3]);
+    assert_eq!(lines("\"Kabinett tagte\""), vec![3, 1]);
+}
+
+#[test]
 fn json_lines_shape() {
     let dir = workspace();
     let answer = json_search(dir.path(), &["--limit", "3", "Quantenkommunikation"]);
