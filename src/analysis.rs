@@ -309,6 +309,20 @@ pub fn may_contain_any(exact: &str, stems: &[&str]) -> bool {
     stems.iter().any(|stem| folded.contains(stem))
 }
 
+/// Whether the stem of a [`normalize`]d word could be one of `stems`, decided without running
+/// the stemmer, the costly step of highlighting hits in a fresh process: the Snowball German
+/// stem of a word is a prefix of the word with umlauts and ß folded. Words the stemmer treats
+/// otherwise — holding digits (kept whole), hyphens (stemmed part by part) or "ae", "oe", "ue"
+/// (read as umlauts) — always may.
+pub fn may_stem_to_any(exact: &str, stems: &[&str]) -> bool {
+    if exact.contains(|c: char| c == '-' || c.is_numeric()) {
+        return true;
+    }
+    let folded = fold(exact);
+    ["ae", "oe", "ue"].iter().any(|pair| folded.contains(pair))
+        || stems.iter().any(|stem| folded.starts_with(stem))
+}
+
 /// The word with umlauts and ß folded as the stemmer folds them, so that a stem can be found
 /// inside it ("behord" in "behördenkommunikation").
 fn fold(exact: &str) -> std::borrow::Cow<'_, str> {
@@ -783,6 +797,19 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Highlighting skips the stemmer for words whose stem cannot be a query's: it must
+        /// never skip a word whose stem is.
+        #[test]
+        fn a_word_may_always_stem_to_its_own_stem(
+            word in "[a-zäöüßéA-ZÄÖÜ0-9-]{1,16}|(ge|be|ver|zer)?[a-zäöüß]{1,6}(e|em|en|ern|er|es|s|st|est|end|ung|ig|ik|isch|lich|heit|keit|te|ten)"
+        ) {
+            let mut stemmer = Stemmer::default();
+            for w in words(&word) {
+                let stem = stemmer.stem(&w.exact);
+                proptest::prop_assert!(may_stem_to_any(&w.exact, &[&stem]), "{} -> {}", w.exact, stem);
+            }
+        }
+
         /// The word cache and token reuse change nothing: whatever texts one thread analyses,
         /// in whatever order of fields, the tokens are those of the plain analysis.
         #[test]

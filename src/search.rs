@@ -12,7 +12,9 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{cached_words, may_contain_any, normalize, words, TermCache, Word};
+use crate::analysis::{
+    cached_words, may_contain_any, may_stem_to_any, normalize, words, TermCache, Word,
+};
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
 use crate::rank::{self, PassageWord, QueryPart, QueryWord};
@@ -103,7 +105,12 @@ impl Highlighter {
         let mut marked = vec![false; ws.len()];
         let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
-            let stem = terms.stem(&word.exact);
+            // Stemming every word of a hit is most of the work; most words cannot match.
+            let stem = if !self.typos.is_empty() || may_stem_to_any(&word.exact, &stems) {
+                terms.stem(&word.exact)
+            } else {
+                String::new()
+            };
             for typo in &self.typos {
                 if typo.stands_in(&word.exact, &stem) {
                     marked[i] = true;
@@ -117,7 +124,7 @@ impl Highlighter {
                 }
             }
             marked[i] |= self.exacts.contains(&word.exact)
-                || self.stems.contains(&stem)
+                || (!stem.is_empty() && self.stems.contains(&stem))
                 || self
                     .prefixes
                     .iter()
@@ -142,13 +149,22 @@ impl Highlighter {
     }
 
     fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], terms: &mut TermCache) {
-        let keys: Vec<String> = ws
+        let phrase_stems: Vec<&str> = self
+            .phrases
+            .iter()
+            .flatten()
+            .map(|(_, key)| key.as_str())
+            .collect();
+        // A word whose stem cannot be a phrase's gets no key.
+        let keys: Vec<Option<String>> = ws
             .iter()
             .map(|w| {
                 if self.exact_keys {
-                    w.exact.clone()
+                    Some(w.exact.clone())
+                } else if may_stem_to_any(&w.exact, &phrase_stems) {
+                    Some(terms.stem(&w.exact))
                 } else {
-                    terms.stem(&w.exact)
+                    None
                 }
             })
             .collect();
@@ -161,7 +177,7 @@ impl Highlighter {
                 continue;
             };
             for (i, w) in ws.iter().enumerate() {
-                if keys[i] != *first_key || w.position < *first_offset {
+                if keys[i].as_ref() != Some(first_key) || w.position < *first_offset {
                     continue;
                 }
                 let base = w.position - first_offset;
@@ -171,7 +187,7 @@ impl Highlighter {
                         at.get(&(base + offset))?
                             .iter()
                             .copied()
-                            .find(|&j| keys[j] == *key)
+                            .find(|&j| keys[j].as_ref() == Some(key))
                     })
                     .collect();
                 for j in found.into_iter().flatten() {
