@@ -166,14 +166,9 @@ fn exact_lookup_does_not_stem() {
 
 #[test]
 fn a_phrase_in_the_form_asked_for_ranks_first() {
-    let dir = workspace();
-    let docs = doc_dir(dir.path());
-    fs::write(
-        docs.join("a.txt"),
+    let dir = indexed_document(
         "Die Kabinette tagten am Montag in Dresden.\n\nDas Kabinett tagte am Dienstag in München.\n",
-    )
-    .unwrap();
-    assert_eq!(index_folder(dir.path(), "akten").status.code(), Some(0));
+    );
     let lines =
         |phrase: &str| -> Vec<u64> { starts(dir.path(), &["--index", "akten.idx", phrase]) };
     // Both passages hold the phrase by its stems; the one in the typed form comes first.
@@ -358,6 +353,14 @@ fn doc_dir(dir: &Path) -> PathBuf {
     docs
 }
 
+/// A workspace with one more document, `akten/a.txt` holding `text`, indexed into `akten.idx`.
+fn indexed_document(text: &str) -> TempDir {
+    let dir = workspace();
+    fs::write(doc_dir(dir.path()).join("a.txt"), text).unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    dir
+}
+
 #[test]
 fn odd_files_are_skipped_or_decoded_and_the_run_goes_on() {
     let dir = workspace();
@@ -475,16 +478,11 @@ fn whole_words_rank_above_compound_parts() {
 
 #[test]
 fn compound_queries_find_their_parts() {
-    let dir = workspace();
-    let docs = doc_dir(dir.path());
-    fs::write(
-        docs.join("a.txt"),
+    let dir = indexed_document(
         "Das Wetter war schön und warm.\n\n\
          Die Kommunikation der Behörden wird verbessert.\n\n\
          Der Haushalt wurde beschlossen.\n",
-    )
-    .unwrap();
-    assert!(index_folder(dir.path(), "akten").status.success());
+    );
     assert_eq!(
         starts(
             dir.path(),
@@ -496,15 +494,10 @@ fn compound_queries_find_their_parts() {
 
 #[test]
 fn no_nonsense_splits() {
-    let dir = workspace();
-    let docs = doc_dir(dir.path());
-    fs::write(
-        docs.join("a.txt"),
+    let dir = indexed_document(
         "Insgesamt wurden in der Verwaltung und der Abteilung viele Mitarbeiterinnen \
          beschäftigt, die das Erbrecht beobachten und beispielsweise Unternehmen prüfen.\n",
-    )
-    .unwrap();
-    assert!(index_folder(dir.path(), "akten").status.success());
+    );
     // Each word must not be cut into fragments that match unrelated words.
     for fragment in [
         "gesamt", "Waltung", "Teilung", "Lung", "Achten", "Achtung", "Recht", "Innen", "Rinnen",
@@ -532,14 +525,7 @@ fn no_nonsense_splits() {
 
 #[test]
 fn long_compounds_are_indexed_whole() {
-    let dir = workspace();
-    let docs = doc_dir(dir.path());
-    fs::write(
-        docs.join("a.txt"),
-        "Der Donaudampfschifffahrtsgesellschaftskapitän grüßt.\n",
-    )
-    .unwrap();
-    assert!(index_folder(dir.path(), "akten").status.success());
+    let dir = indexed_document("Der Donaudampfschifffahrtsgesellschaftskapitän grüßt.\n");
     for query in [
         "Donaudampfschifffahrtsgesellschaftskapitän",
         "Kapitän",
@@ -719,14 +705,9 @@ fn a_query_cut_at_its_limit_never_panics() {
 
 #[test]
 fn title_words_neither_satisfy_nor_exclude_required_words() {
-    let dir = workspace();
-    let docs = doc_dir(dir.path());
-    fs::write(
-        docs.join("a.txt"),
-        "Haushalt Alpenland\n\nErster Absatz über Beta.\n\nZweiter Absatz über Beta.\n\nDritter Absatz über Beta.\n",
-    )
-    .unwrap();
-    assert!(index_folder(dir.path(), "akten").status.success());
+    let dir = indexed_document(
+        "Haushalt Alpenland\n\nErster Absatz über Beta.\n\nZweiter Absatz über Beta.\n\nDritter Absatz über Beta.\n"
+    );
     let search = |args: &[&str]| {
         let mut all = vec!["--index", "akten.idx"];
         all.extend_from_slice(args);
