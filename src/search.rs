@@ -368,10 +368,9 @@ impl Builder<'_> {
                 },
             ));
             stems.push((offset, Term::from_field_text(self.fields.text, &stem)));
-            // A word that is its own stem ("der", "in", "Kabinett") can hardly be another form
-            // of it, and function words are the longest postings there are: only other forms
-            // need their exact form rewarded.
-            if self.matching == Matching::Exact || w.exact != stem {
+            // Function words ("der", "in") have the longest postings there are, and rewarding
+            // their form tells nothing: they are left out of the reward.
+            if self.matching == Matching::Exact || !is_stop_word(&w.exact) {
                 exacts.push(Self::term_query(self.fields.exact, &w.exact));
             }
         }
@@ -379,7 +378,8 @@ impl Builder<'_> {
             self.highlighter.phrases.push(keys);
         }
         // Positions are kept for stems only (the exact field would double their size): the
-        // phrase is matched on stems, and its exact forms are required (--exact) or rewarded.
+        // phrase is matched on stems, and the exact forms of its words are required (--exact)
+        // or, but for function words, rewarded.
         let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(stems, slop));
         match self.matching {
             Matching::Exact => {

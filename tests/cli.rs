@@ -174,6 +174,15 @@ fn a_phrase_in_the_form_asked_for_ranks_first() {
     // Both passages hold the phrase by its stems; the one in the typed form comes first.
     assert_eq!(lines("\"Kabinette tagten\""), vec![1, 3]);
     assert_eq!(lines("\"Kabinett tagte\""), vec![3, 1]);
+    // A word that is its own stem too: "Recht" ranks above the part of "Strafrecht".
+    let dir = indexed_document(
+        "Das Recht auf Auskunft gilt für alle Bürger dieses Landes ohne jede Ausnahme.\n\n\
+         Das Strafrecht auf einen Blick.\n",
+    );
+    assert_eq!(
+        starts(dir.path(), &["--index", "akten.idx", "\"Recht auf\""]),
+        vec![1, 3]
+    );
 }
 
 #[test]
