@@ -675,10 +675,10 @@ pub fn search(
     if limit == 0 || index.searcher.num_docs() == 0 {
         return Ok(Vec::new());
     }
-    let mut ranked = ranked(index, &plan, limit, terms)?;
+    let mut ranked = top_passages(index, &plan, limit, terms)?;
     if ranked.is_empty() && plan.drops_function_words {
         plan = build(input, index, matching, terms, FunctionWords::Keep)?;
-        ranked = self::ranked(index, &plan, limit, terms)?;
+        ranked = top_passages(index, &plan, limit, terms)?;
     }
     let fields = &index.fields;
     let hits = ranked
@@ -705,7 +705,7 @@ pub fn search(
 }
 
 /// The top `limit` passages of a plan, re-ranked if it asks for it.
-fn ranked(
+fn top_passages(
     index: &OpenIndex,
     plan: &Plan,
     limit: usize,
