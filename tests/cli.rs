@@ -162,6 +162,19 @@ fn exact_lookup_does_not_stem() {
         .code(1);
     // Without --exact the stem finds it, and an exact-form match ranks first.
     assert_eq!(top_lines(dir.path(), &["Kabinett"]), (6, 9));
+    // A hyphenated word asked for exactly is not found by one of its parts alone.
+    let dir = indexed_document("Die KI-Strategie steht.\n\nKI ist überall.\n");
+    assert_eq!(
+        starts(
+            dir.path(),
+            &["--index", "akten.idx", "--exact", "KI-Strategie"]
+        ),
+        vec![1]
+    );
+    assert_eq!(
+        starts(dir.path(), &["--index", "akten.idx", "KI-Strategie"]),
+        vec![1, 3]
+    );
 }
 
 #[test]
