@@ -155,17 +155,20 @@ impl Highlighter {
             .flatten()
             .map(|(_, key)| key.as_str())
             .collect();
-        // A word whose stem cannot be a phrase's gets no key.
-        let keys: Vec<Option<String>> = ws
+        // What each word can stand for in a phrase: its stem and, as indexed, the parts of a
+        // compound ("Strafrecht auf" holds "Recht auf"). Stems that cannot be a phrase's are
+        // not computed.
+        let keys: Vec<Vec<String>> = ws
             .iter()
             .map(|w| {
                 if self.exact_keys {
-                    Some(w.exact.clone())
-                } else if may_stem_to_any(&w.exact, &phrase_stems) {
-                    Some(terms.stem(&w.exact))
-                } else {
-                    None
+                    return vec![w.exact.clone()];
                 }
+                let mut keys = terms.part_stems_among(w, &phrase_stems);
+                if may_stem_to_any(&w.exact, &phrase_stems) {
+                    keys.push(terms.stem(&w.exact));
+                }
+                keys
             })
             .collect();
         let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -177,7 +180,7 @@ impl Highlighter {
                 continue;
             };
             for (i, w) in ws.iter().enumerate() {
-                if keys[i].as_ref() != Some(first_key) || w.position < *first_offset {
+                if !keys[i].contains(first_key) || w.position < *first_offset {
                     continue;
                 }
                 let base = w.position - first_offset;
@@ -187,7 +190,7 @@ impl Highlighter {
                         at.get(&(base + offset))?
                             .iter()
                             .copied()
-                            .find(|&j| keys[j].as_ref() == Some(key))
+                            .find(|&j| keys[j].contains(key))
                     })
                     .collect();
                 for j in found.into_iter().flatten() {

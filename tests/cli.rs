@@ -192,10 +192,21 @@ fn a_phrase_in_the_form_asked_for_ranks_first() {
         "Das Recht auf Auskunft gilt für alle Bürger dieses Landes ohne jede Ausnahme.\n\n\
          Das Strafrecht auf einen Blick.\n",
     );
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "\"Recht auf\""]);
     assert_eq!(
-        starts(dir.path(), &["--index", "akten.idx", "\"Recht auf\""]),
+        ranges(&answer).iter().map(|r| r.1).collect::<Vec<_>>(),
         vec![1, 3]
     );
+    // The match through the compound part is highlighted too.
+    let second = &answer["hits"][1];
+    let text = second["text"].as_str().unwrap();
+    let marked: Vec<&str> = second["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+        .collect();
+    assert_eq!(marked, vec!["Strafrecht", "auf"]);
 }
 
 #[test]
