@@ -236,6 +236,9 @@ struct Builder<'a> {
     /// How many more unknown words may be corrected: each correction builds an automaton,
     /// and a pasted page of gibberish must not build thousands.
     typo_budget: usize,
+    /// [`typo_distance`] of each word asked about so far (by exact form): the main query,
+    /// the coordination query and the re-ranker all need it, and it costs term lookups.
+    typos: HashMap<String, Option<usize>>,
 }
 
 impl Builder<'_> {
@@ -305,11 +308,7 @@ impl Builder<'_> {
                     ));
                 }
                 let parts = self.terms.query_part_stems(word);
-                let typo = (self.typo_budget > 0)
-                    .then(|| typo_distance(self.searcher, self.fields, word, &stem, &parts))
-                    .flatten();
-                if let Some(distance) = typo {
-                    self.typo_budget -= 1;
+                if let Some(distance) = self.typo(word, &stem, &parts) {
                     // Found nowhere: look for the words it may have meant.
                     if highlight {
                         self.highlighter.typos.push(Typo {
@@ -338,6 +337,22 @@ impl Builder<'_> {
                 queries
             }
         }
+    }
+
+    /// The edit distance within which to correct `word` (see [`typo_distance`]), worked out
+    /// once per word and query, while the budget of corrections lasts.
+    fn typo(&mut self, word: &Word, stem: &str, parts: &[String]) -> Option<usize> {
+        if let Some(&known) = self.typos.get(&word.exact) {
+            return known;
+        }
+        let distance = (self.typo_budget > 0)
+            .then(|| typo_distance(self.searcher, self.fields, word, stem, parts))
+            .flatten();
+        if distance.is_some() {
+            self.typo_budget -= 1;
+        }
+        self.typos.insert(word.exact.clone(), distance);
+        distance
     }
 
     /// Words in order (a phrase). Hyphenated compounds take part with their whole form at the
@@ -546,6 +561,8 @@ struct Rerank {
     /// Passages holding at least two of the words: candidates that BM25's length penalty
     /// would push out of the first page.
     coordination: Box<dyn Query>,
+    /// For each word found nowhere in the index, the edit distance of its stand-ins.
+    typo_distances: Vec<Option<usize>>,
 }
 
 /// Builds the tantivy query for a user query, with what to highlight and how to re-rank.
@@ -568,6 +585,7 @@ fn build(
             ..Highlighter::default()
         },
         typo_budget: MAX_TYPO_WORDS,
+        typos: HashMap::new(),
     };
 
     // A pasted document is not a query: only its first words count, so time and memory
@@ -637,10 +655,16 @@ fn build(
     let rerank = rerank.filter(|ws| ws.len() >= 2).map(|ws| {
         let per_word: Vec<Box<dyn Query>> =
             ws.iter().map(|w| builder.word(w, false, true)).collect();
+        // Every word went through `word` just above, so these are answered from memory.
+        let typo_distances = ws
+            .iter()
+            .map(|w| builder.typos.get(&w.exact).copied().flatten())
+            .collect();
         Rerank {
             coordination: Box::new(BooleanQuery::union_with_minimum_required_clauses(
                 per_word, 2,
             )),
+            typo_distances,
             words: ws,
         }
     });
@@ -773,11 +797,10 @@ fn reranked(
         Ok(rank::idf(doc_freq.max(1), num_docs))
     };
     let mut query_words = Vec::with_capacity(rerank.words.len());
-    for word in &rerank.words {
+    for (word, &typo_distance) in rerank.words.iter().zip(&rerank.typo_distances) {
         let stem = terms.stem(&word.exact);
-        let parts = terms.query_part_stems(word);
-        let typo_distance = typo_distance(searcher, fields, word, &stem, &parts);
-        let parts = parts
+        let parts = terms
+            .query_part_stems(word)
             .into_iter()
             .map(|stem| {
                 Ok(QueryPart {
