@@ -36,7 +36,7 @@ pub struct IndexConfig {
 }
 
 /// Memory budget of tantivy's writer, shared by its threads: bounded whatever the corpus size.
-const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
+pub const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 /// Most indexing threads: past four, more threads mostly add segments to merge.
 const MAX_WRITER_THREADS: usize = 4;
 const MANIFEST_FILE: &str = "fundstelle-manifest.json";
@@ -126,7 +126,7 @@ impl std::fmt::Display for Summary {
 }
 
 /// Total size of the files directly in `dir` (an index folder has no subfolders).
-fn folder_size(dir: &Path) -> u64 {
+pub fn folder_size(dir: &Path) -> u64 {
     fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -545,7 +545,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 }
 
 /// One indexing thread per core, up to [`MAX_WRITER_THREADS`].
-fn writer_threads() -> usize {
+pub fn writer_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().min(MAX_WRITER_THREADS))
 }
 

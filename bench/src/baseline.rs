@@ -8,15 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use fundstelle::decode::decode;
 use fundstelle::index::{stored_text, stored_u64};
+use fundstelle::indexer;
 use fundstelle::passage::split_document;
 use tantivy::collector::TopDocs;
 use tantivy::query::QueryParser;
 use tantivy::schema::{Field, Schema, STORED, STRING, TEXT};
 use tantivy::{Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
-
-/// Same writer settings as fundstelle's indexer, so indexing speed compares like for like.
-const WRITER_THREADS: usize = 2;
-const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy)]
 struct Fields {
@@ -53,7 +50,8 @@ pub fn build(files: &[PathBuf], dir: &Path) -> Result<usize> {
     let (schema, fields) = schema();
     let index = Index::create_in_dir(dir, schema)?;
     let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY_BYTES)?;
+        // fundstelle's writer settings, so that indexing speed compares like for like.
+        index.writer_with_num_threads(indexer::writer_threads(), indexer::WRITER_MEMORY_BYTES)?;
     let mut passages = 0;
     for file in files {
         let bytes = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;

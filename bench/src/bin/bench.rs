@@ -35,6 +35,7 @@ use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use fundstelle::indexer;
 use fundstelle::search::{search, Matching};
 use fundstelle_bench::baseline::Baseline;
 use fundstelle_bench::corpus::{self, ScratchDir};
@@ -673,21 +674,6 @@ fn check_command_line(files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Total size of the files under `dir`.
-fn dir_size(dir: &Path) -> Result<u64> {
-    let mut total = 0;
-    for entry in fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let entry = entry?;
-        let meta = entry.metadata()?;
-        total += if meta.is_dir() {
-            dir_size(&entry.path())?
-        } else {
-            meta.len()
-        };
-    }
-    Ok(total)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Measuring a tier.
 
@@ -885,7 +871,7 @@ impl Bench<'_> {
             seconds: usage.seconds,
             mb_per_s: self.bytes as f64 / 1e6 / usage.seconds,
             peak_rss_mb: usage.peak_rss_bytes as f64 / 1e6,
-            size_mb: dir_size(dir)? as f64 / 1e6,
+            size_mb: indexer::folder_size(dir) as f64 / 1e6,
         })
     }
 
@@ -1061,7 +1047,7 @@ impl Bench<'_> {
                 .map(|_| time_search(label, &mut command))
                 .collect::<Result<Vec<f64>>>()?;
             runs.sort_by(f64::total_cmp);
-            Ok(runs[runs.len() / 2] * 1e3 / set.queries.len() as f64)
+            Ok(percentile(&runs, 50) * 1e3 / set.queries.len() as f64)
         };
         Ok(Pair {
             fundstelle: run(self.fundstelle_search(), "fundstelle search --batch")?,
