@@ -251,16 +251,10 @@ pub fn run_analyze(text: &str, json: bool) -> Result<Outcome> {
             if row.stop_word {
                 notes.push_str("(stop word in free-text queries)");
             }
-            let pad = |s: &str, width: usize| {
-                format!("{s}{}", " ".repeat(width.saturating_sub(s.chars().count())))
-            };
             writeln!(
                 out,
-                "{:>3}  {}  {}  {}  {notes}",
-                row.position,
-                pad(row.word, word_width),
-                pad(row.exact, exact_width),
-                pad(&row.stem, stem_width),
+                "{:>3}  {:<word_width$}  {:<exact_width$}  {:<stem_width$}  {notes}",
+                row.position, row.word, row.exact, row.stem,
             )?;
         }
     }

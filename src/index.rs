@@ -230,17 +230,14 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
 /// Opens the index in `dir` for writing, creating it (and the folder) if needed.
 pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Fields)> {
     let index = if exists(dir) {
-        let index = open_checked(dir)?;
-        analysis::register(&index, split_compounds);
-        index
+        open_checked(dir)?
     } else {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
-        let index = Index::create_in_dir(dir, schema())
-            .with_context(|| format!("cannot create index in {}", dir.display()))?;
-        analysis::register(&index, split_compounds);
-        index
+        Index::create_in_dir(dir, schema())
+            .with_context(|| format!("cannot create index in {}", dir.display()))?
     };
+    analysis::register(&index, split_compounds);
     let fields = Fields::from_schema(&index.schema())?;
     Ok((index, fields))
 }
