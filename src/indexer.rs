@@ -423,6 +423,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     } else {
         (config.index_dir.clone(), None)
     };
+    // A new index holds nothing to replace: its files need no delete by path first.
+    let fresh = rebuild || !index::exists(&target);
     let (index, fields) = index::open_or_create(&target, config.split_compounds)?;
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads(), WRITER_MEMORY_BYTES)
@@ -497,7 +499,9 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 doc.path.display()
             ));
         }
-        writer.delete_term(Term::from_field_text(fields.path, &doc.key));
+        if !fresh {
+            writer.delete_term(Term::from_field_text(fields.path, &doc.key));
+        }
         // The title's own passages are not indexed apart: the title goes with every passage,
         // and a two-word heading would otherwise outrank the text it heads.
         let body = &split.passages[split.title_passages..];
@@ -593,10 +597,9 @@ fn swap_in(rebuilt: &Path, index_dir: &Path) -> Result<()> {
 /// segment files (named by a 32-digit hex id), or fundstelle's manifest and writer record.
 fn is_index_file(name: &str) -> bool {
     let segment_id = name.split('.').next().unwrap_or_default();
-    matches!(
-        name,
-        "meta.json" | ".managed.json" | MANIFEST_FILE | WRITER_PID_FILE
-    ) || name.starts_with(MANIFEST_FILE)
+    matches!(name, "meta.json" | ".managed.json" | WRITER_PID_FILE)
+        // The manifest, and its temporary file while it is saved.
+        || name.starts_with(MANIFEST_FILE)
         || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
         || (segment_id.len() == 32 && segment_id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
