@@ -73,9 +73,8 @@ fn top_lines(dir: &Path, args: &[&str]) -> (u64, u64) {
     (hits[0].1, hits[0].2)
 }
 
-/// The highlighted words of the first hit.
-fn top_highlights(answer: &Value) -> Vec<String> {
-    let hit = &answer["hits"][0];
+/// The highlighted words of a hit.
+fn highlighted(hit: &Value) -> Vec<String> {
     let text = hit["text"].as_str().unwrap();
     hit["highlights"]
         .as_array()
@@ -83,6 +82,11 @@ fn top_highlights(answer: &Value) -> Vec<String> {
         .iter()
         .map(|r| text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_owned())
         .collect()
+}
+
+/// The highlighted words of the first hit.
+fn top_highlights(answer: &Value) -> Vec<String> {
+    highlighted(&answer["hits"][0])
 }
 
 #[test]
@@ -160,8 +164,6 @@ fn exact_lookup_does_not_stem() {
         .args(["search", "--exact", "Kabinett"])
         .assert()
         .code(1);
-    // Without --exact the stem finds it, and an exact-form match ranks first.
-    assert_eq!(top_lines(dir.path(), &["Kabinett"]), (6, 9));
     // A hyphenated word asked for exactly is not found by one of its parts alone.
     let dir = indexed_document("Die KI-Strategie steht.\n\nKI ist überall.\n");
     assert_eq!(
@@ -198,15 +200,7 @@ fn a_phrase_in_the_form_asked_for_ranks_first() {
         vec![1, 3]
     );
     // The match through the compound part is highlighted too.
-    let second = &answer["hits"][1];
-    let text = second["text"].as_str().unwrap();
-    let marked: Vec<&str> = second["highlights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
-        .collect();
-    assert_eq!(marked, vec!["Strafrecht", "auf"]);
+    assert_eq!(highlighted(&answer["hits"][1]), vec!["Strafrecht", "auf"]);
 }
 
 #[test]
@@ -323,7 +317,8 @@ fn natural_questions_are_searched_leniently() {
         dir.path(),
         &["--", "-Bayern", "Sachsen", "AND", "Kretschmer's"],
     );
-    assert!(answer["hits"].is_array());
+    // Operators, a leading exclusion and an apostrophe: searched, not refused.
+    assert!(answer.get("error").is_none(), "{answer}");
 }
 
 #[test]
@@ -480,14 +475,8 @@ fn query_words_find_compounds_that_contain_them() {
             .iter()
             .find(|h| h["line_start"] == line)
             .unwrap_or_else(|| panic!("{query} should find line {line}"));
-        let text = hit["text"].as_str().unwrap();
-        let marked: Vec<&str> = hit["highlights"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
-            .collect();
-        assert!(marked.contains(&compound), "{query}: {marked:?}");
+        let marked = highlighted(hit);
+        assert!(marked.iter().any(|w| w == compound), "{query}: {marked:?}");
     }
 }
 
@@ -626,13 +615,17 @@ fn a_question_whose_content_words_match_nothing_falls_back_to_its_other_words() 
     // No passage speaks of either disease, but the seed has "und": the question still gets
     // passages, and the highlights show that only the function word matched.
     let answer = json_search(dir.path(), &["Sepsis und Cholera?"]);
-    assert!(!ranges(&answer).is_empty());
-    assert!(top_highlights(&answer).iter().all(|w| w == "und"));
+    let marked = top_highlights(&answer);
+    assert!(
+        !marked.is_empty() && marked.iter().all(|w| w == "und"),
+        "{marked:?}"
+    );
     // With a content word that matches, function words stay out of the search.
-    let answer = json_search(dir.path(), &["Sepsis und Kabinett"]);
-    assert!(top_highlights(&answer)
-        .iter()
-        .all(|w| w.starts_with("Kabinett")));
+    let marked = top_highlights(&json_search(dir.path(), &["Sepsis und Kabinett"]));
+    assert!(
+        !marked.is_empty() && marked.iter().all(|w| w.starts_with("Kabinett")),
+        "{marked:?}"
+    );
     // Nothing at all matches: still no hit.
     fundstelle(dir.path())
         .args(["search", "Sepsis oder Cholera?"])
