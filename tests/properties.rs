@@ -520,6 +520,20 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Analyzer
 
+/// A text typed as a query meets itself: the query parser splits at whitespace before
+/// analysis, the index analyzes whole passages, and both must see the same words, or a typed
+/// word could never be found.
+fn check_typed_words(text: &str) -> Result<(), TestCaseError> {
+    let whole: Vec<String> = words(text).into_iter().map(|w| w.exact).collect();
+    let typed: Vec<String> = text
+        .split_whitespace()
+        .flat_map(words)
+        .map(|w| w.exact)
+        .collect();
+    prop_assert_eq!(whole, typed, "{:?}", text);
+    Ok(())
+}
+
 fn check_words(text: &str) -> Result<(), TestCaseError> {
     let ws = words(text);
     let mut stemmer = Stemmer::default();
@@ -575,19 +589,9 @@ proptest! {
 
     #[test]
     fn a_passage_typed_as_a_query_meets_itself(text in text()) {
-        // The query parser splits at whitespace before analysis; the index analyzes whole
-        // passages (single-spaced by the splitter). Both must see the same words, or a typed
-        // word could never be found.
+        // Passages are single-spaced by the splitter.
         for passage in split_document(&text).passages {
-            let passage_words: Vec<String> =
-                words(&passage.text).into_iter().map(|w| w.exact).collect();
-            let query_words: Vec<String> = passage
-                .text
-                .split_whitespace()
-                .flat_map(words)
-                .map(|w| w.exact)
-                .collect();
-            prop_assert_eq!(passage_words, query_words);
+            check_typed_words(&passage.text)?;
         }
     }
 
@@ -965,13 +969,7 @@ fn a_word_never_holds_whitespace() {
                 w.exact
             );
         }
-        let passage: Vec<String> = words(text).into_iter().map(|w| w.exact).collect();
-        let query: Vec<String> = text
-            .split_whitespace()
-            .flat_map(words)
-            .map(|w| w.exact)
-            .collect();
-        assert_eq!(passage, query, "{text:?}");
+        check_typed_words(text).unwrap();
     }
 }
 
@@ -996,15 +994,7 @@ fn a_narrow_no_break_space_joins_no_words_in_a_passage() {
         "Kosten: 1\u{202f}000\u{202f}Euro, z.\u{202f}B.",
     ] {
         for passage in split_document(text).passages {
-            let passage_words: Vec<String> =
-                words(&passage.text).into_iter().map(|w| w.exact).collect();
-            let query_words: Vec<String> = passage
-                .text
-                .split_whitespace()
-                .flat_map(words)
-                .map(|w| w.exact)
-                .collect();
-            assert_eq!(passage_words, query_words, "{text:?}");
+            check_typed_words(&passage.text).unwrap();
         }
     }
 }
