@@ -741,21 +741,25 @@ fn top_passages(
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
     match &plan.rerank {
         Some(rerank) => reranked(index, &plan.query, rerank, limit, terms),
-        None => top_docs(index, plan.query.as_ref(), limit),
+        None => with_stored(index, top_docs(index, plan.query.as_ref(), limit)?),
     }
 }
 
-/// The top `limit` documents of `query` by tantivy's score, with their stored fields.
-fn top_docs(
-    index: &OpenIndex,
-    query: &dyn Query,
-    limit: usize,
-) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
-    let top = index
+/// The top `limit` passages of `query` by tantivy's score.
+fn top_docs(index: &OpenIndex, query: &dyn Query, limit: usize) -> Result<Vec<(f32, DocAddress)>> {
+    index
         .searcher
         .search(query, &TopDocs::with_limit(limit).order_by_score())
-        .context("search failed")?;
-    top.into_iter()
+        .context("search failed")
+}
+
+/// Ranked passages with their stored fields, read once each.
+fn with_stored(
+    index: &OpenIndex,
+    ranked: Vec<(f32, DocAddress)>,
+) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
+    ranked
+        .into_iter()
         .map(|(score, address)| {
             let doc = index
                 .searcher
@@ -776,12 +780,14 @@ fn reranked(
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
     let depth = RERANK_CANDIDATES.max(limit);
     let mut candidates = top_docs(index, query, depth)?;
-    let mut seen: HashSet<DocAddress> = candidates.iter().map(|(_, a, _)| *a).collect();
+    let mut seen: HashSet<DocAddress> = candidates.iter().map(|&(_, a)| a).collect();
     for candidate in top_docs(index, rerank.coordination.as_ref(), depth)? {
         if seen.insert(candidate.1) {
             candidates.push(candidate);
         }
     }
+    // Stored passages are read only now, so one found by both queries is read once.
+    let candidates = with_stored(index, candidates)?;
 
     let searcher = &index.searcher;
     let fields = &index.fields;
