@@ -54,6 +54,9 @@ const COMMON_POOL: usize = 200;
 const COMMON_MIN_CHARS: usize = 6;
 /// Words of a multi-word OR query.
 const OR_WORDS: usize = 3;
+/// Indexing runs per system and tier: one run of a few seconds swings by a third on this
+/// shared machine, so the median of three is reported.
+const INDEX_ROUNDS: usize = 3;
 /// Shortest word drawn for a query, in characters.
 const QUERY_WORD_MIN_CHARS: usize = 4;
 /// The small file added and changed to time incremental updates, in two versions of
@@ -843,6 +846,8 @@ impl Bench<'_> {
         command
     }
 
+    /// Indexing figures of both systems: each builds its index [`INDEX_ROUNDS`] times from
+    /// scratch, taking turns at going first, and the run of median wall time is reported.
     fn index(&self) -> Result<Pair<IndexFigures>> {
         let mut baseline = Command::new(&self.tools.baseline);
         baseline
@@ -850,13 +855,46 @@ impl Bench<'_> {
             .arg("--index")
             .arg(&self.baseline_index)
             .args(self.files);
+        let mut fundstelle = self.fundstelle_index_command();
+        let mut runs = Pair {
+            fundstelle: Vec::new(),
+            baseline: Vec::new(),
+        };
+        for round in 0..INDEX_ROUNDS {
+            let mut order = [System::Fundstelle, System::Baseline];
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for system in order {
+                let (label, command, dir, figures) = match system {
+                    System::Fundstelle => (
+                        "fundstelle index",
+                        &mut fundstelle,
+                        &self.fundstelle_index,
+                        &mut runs.fundstelle,
+                    ),
+                    // Only the two indexers take turns here.
+                    _ => (
+                        "baseline index",
+                        &mut baseline,
+                        &self.baseline_index,
+                        &mut runs.baseline,
+                    ),
+                };
+                if dir.exists() {
+                    fs::remove_dir_all(dir)
+                        .with_context(|| format!("cannot remove {}", dir.display()))?;
+                }
+                figures.push(self.index_figures(label, command, dir)?);
+            }
+        }
+        let median = |mut runs: Vec<IndexFigures>| {
+            runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+            runs[runs.len() / 2]
+        };
         Ok(Pair {
-            fundstelle: self.index_figures(
-                "fundstelle index",
-                &mut self.fundstelle_index_command(),
-                &self.fundstelle_index,
-            )?,
-            baseline: self.index_figures("baseline index", &mut baseline, &self.baseline_index)?,
+            fundstelle: median(runs.fundstelle),
+            baseline: median(runs.baseline),
         })
     }
 
