@@ -855,46 +855,33 @@ impl Bench<'_> {
             .arg("--index")
             .arg(&self.baseline_index)
             .args(self.files);
-        let mut fundstelle = self.fundstelle_index_command();
-        let mut runs = Pair {
-            fundstelle: Vec::new(),
-            baseline: Vec::new(),
-        };
+        let mut indexers = [
+            (
+                "fundstelle index",
+                self.fundstelle_index_command(),
+                &self.fundstelle_index,
+                Vec::new(),
+            ),
+            ("baseline index", baseline, &self.baseline_index, Vec::new()),
+        ];
         for round in 0..INDEX_ROUNDS {
-            let mut order = [System::Fundstelle, System::Baseline];
-            if round % 2 == 1 {
-                order.reverse();
-            }
-            for system in order {
-                let (label, command, dir, figures) = match system {
-                    System::Fundstelle => (
-                        "fundstelle index",
-                        &mut fundstelle,
-                        &self.fundstelle_index,
-                        &mut runs.fundstelle,
-                    ),
-                    // Only the two indexers take turns here.
-                    _ => (
-                        "baseline index",
-                        &mut baseline,
-                        &self.baseline_index,
-                        &mut runs.baseline,
-                    ),
-                };
+            for turn in 0..indexers.len() {
+                let (label, command, dir, runs) = &mut indexers[(round + turn) % 2];
                 if dir.exists() {
-                    fs::remove_dir_all(dir)
+                    fs::remove_dir_all(&dir)
                         .with_context(|| format!("cannot remove {}", dir.display()))?;
                 }
-                figures.push(self.index_figures(label, command, dir)?);
+                runs.push(self.index_figures(label, command, dir)?);
             }
         }
+        let [(_, _, _, fundstelle), (_, _, _, baseline)] = indexers;
         let median = |mut runs: Vec<IndexFigures>| {
             runs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
             runs[runs.len() / 2]
         };
         Ok(Pair {
-            fundstelle: median(runs.fundstelle),
-            baseline: median(runs.baseline),
+            fundstelle: median(fundstelle),
+            baseline: median(baseline),
         })
     }
 
@@ -1027,18 +1014,20 @@ impl Bench<'_> {
     }
 
     /// Per-process latency of each system, in the order of `systems`. The systems take turns
-    /// query by query, so a slow phase of the machine hits them alike. fundstelle and the
-    /// baseline swap places every query and `rg` goes last, so each of them follows `rg` half
-    /// the time: the process right after `rg`, which has just streamed the whole tier through
-    /// the CPU caches, pays about 0.3 ms more at 100 MB whichever system it is, and the former
-    /// fixed order put fundstelle there every time.
+    /// query by query, so a slow phase of the machine hits them alike, with `rg` last and
+    /// fundstelle and the baseline first by turns, so that each query has each of them right
+    /// after `rg` in some round: the process that follows `rg`, which has just streamed the
+    /// whole tier through the CPU caches, took about 0.3 ms longer at 100 MB whichever system
+    /// it was (timed by hand), and an earlier fixed order put fundstelle there every time.
     fn per_process(&self, systems: &[System], queries: &[Query]) -> Result<Vec<Latency>> {
         let mut samples = vec![Vec::new(); systems.len()];
-        let mut order: Vec<usize> = (0..systems.len()).collect();
-        for _ in 0..self.rounds {
-            for query in queries {
-                order.swap(0, 1);
-                for &i in &order {
+        for round in 0..self.rounds {
+            for (number, query) in queries.iter().enumerate() {
+                let mut order: Vec<usize> = (0..systems.len()).collect();
+                if (round + number) % 2 == 1 {
+                    order.swap(0, 1);
+                }
+                for i in order {
                     let system = systems[i];
                     let label = format!("{system:?} search {:?}", query.text);
                     samples[i].push(time_search(
