@@ -239,6 +239,12 @@ struct Builder<'a> {
     /// [`typo_distance`] of each word asked about so far (by exact form): the main query,
     /// the coordination query and the re-ranker all need it, and it costs term lookups.
     typos: HashMap<String, Option<usize>>,
+    /// Whether each part of a query compound matches on its own: in free text of several
+    /// words, where the re-ranker weighs a part by its own IDF, and in a question. A bare
+    /// word ("Marxheim") asks for itself: a passage matches through its parts only if it holds
+    /// them all, as "Kommunikation der Behörden" does for "Behördenkommunikation"; one part
+    /// alone ("Heim") is another subject.
+    parts_apart: bool,
 }
 
 impl Builder<'_> {
@@ -325,12 +331,18 @@ impl Builder<'_> {
                         ));
                     }
                 }
-                for part in parts {
-                    if highlight {
-                        self.highlighter.stems.insert(part.clone());
-                    }
+                if highlight {
+                    self.highlighter.stems.extend(parts.iter().cloned());
+                }
+                let part_queries = parts
+                    .iter()
+                    .map(|part| Self::term_query(self.fields.text, part));
+                if self.parts_apart {
+                    queries.extend(part_queries.map(|query| Self::boosted(query, PART_BOOST)));
+                } else if !parts.is_empty() {
+                    let all_parts = part_queries.map(|query| (TOccur::Must, query)).collect();
                     queries.push(Self::boosted(
-                        Self::term_query(self.fields.text, &part),
+                        Box::new(BooleanQuery::new(all_parts)),
                         PART_BOOST,
                     ));
                 }
@@ -586,6 +598,7 @@ fn build(
         },
         typo_budget: MAX_TYPO_WORDS,
         typos: HashMap::new(),
+        parts_apart: false,
     };
 
     // A pasted document is not a query: only its first words count, so time and memory
@@ -616,6 +629,29 @@ fn build(
             matches!(clause, Clause::Words(_)) && ws.iter().any(|w| is_stop_word(&w.exact))
         });
 
+    let free_text_only = matching == Matching::Stemmed
+        && analyzed.iter().all(|(occur, clause, _)| {
+            *occur == Occur::Should && matches!(clause, Clause::Words(_))
+        });
+    // Free text of two or more content words is re-ranked.
+    let rerank_words = free_text_only.then(|| {
+        let mut content: Vec<Word> = analyzed
+            .iter()
+            .flat_map(|(_, _, ws)| ws.iter())
+            .filter(|w| !w.is_hyphen_compound)
+            .filter(|w| !(drop_function_words && is_stop_word(&w.exact)))
+            .cloned()
+            .collect();
+        // A word typed twice counts once.
+        let mut seen = HashSet::new();
+        content.retain(|w| seen.insert(w.exact.clone()));
+        content
+    });
+    let rerank_words = rerank_words.filter(|ws| ws.len() >= 2);
+    // A question ("Was war die Fehlerquelle?") is vague about the words it uses, a bare word
+    // is not.
+    builder.parts_apart = rerank_words.is_some() || drops_some;
+
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (occur, clause, ws) in &analyzed {
         match clause {
@@ -635,24 +671,7 @@ fn build(
     if !clauses.iter().any(|(occur, _)| *occur != Occur::MustNot) {
         return Err(NothingToSearch(input.to_owned()));
     }
-    let free_text_only = matching == Matching::Stemmed
-        && analyzed.iter().all(|(occur, clause, _)| {
-            *occur == Occur::Should && matches!(clause, Clause::Words(_))
-        });
-    let rerank = free_text_only.then(|| {
-        let mut content: Vec<Word> = analyzed
-            .iter()
-            .flat_map(|(_, _, ws)| ws.iter())
-            .filter(|w| !w.is_hyphen_compound)
-            .filter(|w| !(drop_function_words && is_stop_word(&w.exact)))
-            .cloned()
-            .collect();
-        // A word typed twice counts once.
-        let mut seen = HashSet::new();
-        content.retain(|w| seen.insert(w.exact.clone()));
-        content
-    });
-    let rerank = rerank.filter(|ws| ws.len() >= 2).map(|ws| {
+    let rerank = rerank_words.map(|ws| {
         let per_word: Vec<Box<dyn Query>> =
             ws.iter().map(|w| builder.word(w, false, true)).collect();
         // Every word went through `word` just above, so these are answered from memory.

@@ -503,15 +503,15 @@ fn compound_queries_find_their_parts() {
     let dir = indexed_document(
         "Das Wetter war schön und warm.\n\n\
          Die Kommunikation der Behörden wird verbessert.\n\n\
-         Der Haushalt wurde beschlossen.\n",
+         Die Behörden haben getagt.\n",
     );
-    assert_eq!(
-        starts(
-            dir.path(),
-            &["--index", "akten.idx", "Behördenkommunikation"]
-        ),
-        [3]
-    );
+    let search = |query: &str| starts(dir.path(), &["--index", "akten.idx", query]);
+    // On its own, a compound finds the passage holding all its parts, not one holding one.
+    assert_eq!(search("Behördenkommunikation"), [3]);
+    // With other words, which the re-ranker weighs against each part, one part counts; so it
+    // does in a question.
+    assert!(search("Behördenkommunikation Wetter").contains(&5));
+    assert!(search("Was ist die Behördenkommunikation?").contains(&5));
 }
 
 #[test]
