@@ -37,7 +37,6 @@ fn schema() -> (Schema, Fields) {
 /// One ranked passage of the baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BaselineHit {
-    pub score: f32,
     pub path: String,
     pub line_start: u64,
     pub line_end: u64,
@@ -107,10 +106,9 @@ impl Baseline {
             .searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         top.into_iter()
-            .map(|(score, address)| {
+            .map(|(_, address)| {
                 let doc: TantivyDocument = self.searcher.doc(address)?;
                 Ok(BaselineHit {
-                    score,
                     path: stored_text(&doc, self.fields.path).to_owned(),
                     line_start: stored_u64(&doc, self.fields.line_start),
                     line_end: stored_u64(&doc, self.fields.line_end),

@@ -39,6 +39,11 @@ pub fn check_shared_dir(shared: &Path) -> Result<PathBuf> {
     fs::canonicalize(shared).with_context(|| format!("cannot resolve {}", shared.display()))
 }
 
+/// The folder of the German federal laws, the corpus of every measurement.
+pub fn laws_dir(shared: &Path) -> PathBuf {
+    shared.join(LAWS_DIR)
+}
+
 /// The law files of a size tier (`1mb`, `10mb`): `corpora/tiers/<tier>.list` names files of
 /// `corpora/gesetze/`, one file name per line. Fails if the list names a missing file, since
 /// a silently smaller tier would make runs incomparable.
@@ -46,7 +51,7 @@ pub fn tier_files(shared: &Path, tier: &str) -> Result<Vec<PathBuf>> {
     let list = shared.join(TIERS_DIR).join(format!("{tier}.list"));
     let text =
         fs::read_to_string(&list).with_context(|| format!("cannot read {}", list.display()))?;
-    let laws = shared.join(LAWS_DIR);
+    let laws = laws_dir(shared);
     let files: Vec<PathBuf> = text
         .lines()
         .map(str::trim)

@@ -8,6 +8,7 @@ pub mod baseline;
 pub mod corpus;
 
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The `main` of a measurement tool: parse the flags (`Ok(None)` asks for help), run, and
 /// turn the outcome into an exit code — 0 done, 1 the run failed, 2 the flags were wrong —
@@ -38,4 +39,28 @@ pub fn run_main<O>(
             ExitCode::FAILURE
         }
     }
+}
+
+/// The current time as `YYYY-MM-DD HH:MM:SS UTC`, without a date crate: days since the epoch
+/// to a civil date by Howard Hinnant's `civil_from_days`.
+pub fn utc_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, time) = (secs / 86_400, secs % 86_400);
+    let z = days + 719_468;
+    let (era, day_of_era) = (z / 146_097, z % 146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        time / 3600,
+        time / 60 % 60,
+        time % 60
+    )
 }

@@ -298,8 +298,7 @@ impl Machine {
         let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(unknown);
         let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some();
         Machine {
-            date: first_line(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
-                .unwrap_or_else(unknown),
+            date: fundstelle_bench::utc_now(),
             cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
             cpu: cpu_model().unwrap_or_else(unknown),
             load_average: fs::read_to_string("/proc/loadavg")
@@ -760,7 +759,7 @@ struct Report {
 /// The files of a tier: the 1 MB and 10 MB lists, or the whole folder for 100 MB.
 fn tier_files(shared: &Path, megabytes: u32) -> Result<Vec<PathBuf>> {
     if megabytes == 100 {
-        corpus::text_files(&shared.join("corpora/gesetze"))
+        corpus::text_files(&corpus::laws_dir(shared))
     } else {
         corpus::tier_files(shared, &format!("{megabytes}mb"))
     }
@@ -1265,7 +1264,7 @@ fn print_machine(
         machine.cpus, machine.cpu, machine.load_average
     )?;
     writeln!(out, "commit   {}", machine.commit)?;
-    writeln!(out, "corpus   {}", shared.join("corpora/gesetze").display())?;
+    writeln!(out, "corpus   {}", corpus::laws_dir(shared).display())?;
     writeln!(
         out,
         "queries  {} per class, drawn with seed {SEED:#x}; each timed {} times per system",

@@ -14,7 +14,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use fundstelle::index::{self, OpenIndex};
@@ -338,30 +338,6 @@ fn evaluate(
     })
 }
 
-/// The current time as `YYYY-MM-DD HH:MM:SS UTC`, without a date crate: days since the epoch
-/// to a civil date by Howard Hinnant's `civil_from_days`.
-fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, time) = (secs / 86_400, secs % 86_400);
-    let z = days + 719_468;
-    let (era, day_of_era) = (z / 146_097, z % 146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        time / 3600,
-        time / 60 % 60,
-        time % 60
-    )
-}
-
 /// What the header says about the run, also recorded in the JSON.
 struct Header {
     timestamp: String,
@@ -528,7 +504,7 @@ fn run(options: &Options) -> Result<()> {
     }
     let corpora = corpora(options, &shared, &set.corpus)?;
     let header = Header {
-        timestamp: utc_now(),
+        timestamp: fundstelle_bench::utc_now(),
         parallelism: std::thread::available_parallelism().map_or(1, |n| n.get()),
         shared,
         questions: set.questions.len(),

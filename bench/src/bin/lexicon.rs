@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use fundstelle::analysis::words;
 use fundstelle::decode::decode;
+use fundstelle_bench::corpus;
 
 /// Forms seen fewer times than this are left out: typos and OCR debris.
 const MIN_COUNT: u32 = 3;
@@ -31,14 +32,14 @@ struct Counts {
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let mut shared = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
+    let mut shared = corpus::default_shared_dir();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--shared" => shared = PathBuf::from(args.next().context("--shared needs a folder")?),
             other => anyhow::bail!("unknown argument {other:?}"),
         }
     }
-    let folder = shared.join("corpora/gesetze");
+    let folder = corpus::laws_dir(&shared);
     let mut files: Vec<PathBuf> = fs::read_dir(&folder)
         .with_context(|| format!("cannot read {}", folder.display()))?
         .map(|entry| entry.map(|e| e.path()))
