@@ -215,6 +215,8 @@ fn is_invisible(c: char) -> bool {
 pub struct Stemmer {
     stemmer: frostem::Stemmer,
     cache: FxHashMap<String, String>,
+    /// Most stems remembered; 0 for a caller that remembers them itself.
+    cache_limit: usize,
 }
 
 impl Default for Stemmer {
@@ -222,6 +224,7 @@ impl Default for Stemmer {
         Stemmer {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::German),
             cache: FxHashMap::default(),
+            cache_limit: STEM_CACHE_LIMIT,
         }
     }
 }
@@ -231,12 +234,15 @@ impl Stemmer {
     /// "23.05.2019", "4g"): they are names and numbers, not inflected forms. Hyphenated
     /// compounds are stemmed part by part, so "IT-Planungsrats" meets "IT-Planungsrat".
     pub fn stem(&mut self, exact: &str) -> String {
+        if self.cache_limit == 0 {
+            return self.compute(exact);
+        }
         // One hash lookup on the (usual) hit; callers need an owned term anyway.
         if let Some(stem) = self.cache.get(exact) {
             return stem.clone();
         }
         let stem = self.compute(exact);
-        if self.cache.len() >= STEM_CACHE_LIMIT {
+        if self.cache.len() >= self.cache_limit {
             self.cache.clear();
         }
         self.cache.insert(exact.to_owned(), stem.clone());
@@ -272,6 +278,19 @@ pub struct TermCache {
 }
 
 impl TermCache {
+    /// A stemmer and splitter that remember nothing, for a caller that remembers every
+    /// word's analysis itself ([`WordCache`]): a second memory of the same words would only
+    /// cost hashing and space.
+    fn without_memory() -> TermCache {
+        TermCache {
+            stemmer: Stemmer {
+                cache_limit: 0,
+                ..Stemmer::default()
+            },
+            splitter: Splitter::without_memory(),
+        }
+    }
+
     pub fn stem(&mut self, exact: &str) -> String {
         self.stemmer.stem(exact)
     }
@@ -509,7 +528,6 @@ struct Analyzed {
 /// and compound splitting run once per distinct word, and a token costs one hash lookup of its
 /// written form. Each passage is analysed twice (stems and exact forms), one right after the
 /// other on the same thread, so the second analysis reuses the first one's segmentation.
-#[derive(Default)]
 struct WordCache {
     terms: TermCache,
     ids: FxHashMap<Box<str>, usize>,
@@ -526,6 +544,19 @@ const WORD_CACHE_LIMIT: usize = 500_000;
 
 thread_local! {
     static WORD_CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
+}
+
+impl Default for WordCache {
+    fn default() -> Self {
+        WordCache {
+            terms: TermCache::without_memory(),
+            ids: FxHashMap::default(),
+            entries: Vec::new(),
+            last_text: String::new(),
+            spans: Vec::new(),
+            words: Vec::new(),
+        }
+    }
 }
 
 impl WordCache {

@@ -56,6 +56,8 @@ fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
 pub struct Splitter {
     map: Map<&'static [u8]>,
     memo: FxHashMap<String, Option<Vec<String>>>,
+    /// Most words remembered; 0 for a caller that remembers them itself.
+    memo_limit: usize,
 }
 
 impl Default for Splitter {
@@ -63,6 +65,7 @@ impl Default for Splitter {
         Splitter {
             map: lexicon(),
             memo: FxHashMap::default(),
+            memo_limit: MEMO_LIMIT,
         }
     }
 }
@@ -71,21 +74,33 @@ impl Default for Splitter {
 const MEMO_LIMIT: usize = 200_000;
 
 impl Splitter {
+    /// A splitter that remembers nothing (see [`crate::analysis`]'s word cache).
+    pub fn without_memory() -> Splitter {
+        Splitter {
+            memo_limit: 0,
+            ..Splitter::default()
+        }
+    }
+
     /// The parts of a lowercased noun (`word` as [`crate::analysis::normalize`] gives it), or
     /// `None` if it is not a compound. Parts are lowercased word forms without linking elements.
-    pub fn split(&mut self, word: &str) -> Option<&[String]> {
+    pub fn split(&mut self, word: &str) -> Option<Vec<String>> {
         // Most words are too short to be compounds: no need to remember them.
         if word.len() < MIN_WORD_CHARS {
             return None;
         }
-        if !self.memo.contains_key(word) {
-            if self.memo.len() >= MEMO_LIMIT {
-                self.memo.clear();
-            }
-            let parts = self.compute(word);
-            self.memo.insert(word.to_owned(), parts);
+        if self.memo_limit == 0 {
+            return self.compute(word);
         }
-        self.memo[word].as_deref()
+        if let Some(parts) = self.memo.get(word) {
+            return parts.clone();
+        }
+        if self.memo.len() >= self.memo_limit {
+            self.memo.clear();
+        }
+        let parts = self.compute(word);
+        self.memo.insert(word.to_owned(), parts.clone());
+        parts
     }
 
     fn compute(&self, word: &str) -> Option<Vec<String>> {
@@ -185,7 +200,7 @@ mod tests {
     use super::*;
 
     fn split(word: &str) -> Option<Vec<String>> {
-        Splitter::default().split(word).map(<[String]>::to_vec)
+        Splitter::default().split(word)
     }
 
     fn parts(list: &[&str]) -> Option<Vec<String>> {

@@ -38,7 +38,7 @@ pub struct IndexConfig {
 /// Memory budget of tantivy's writer, shared by its threads: bounded whatever the corpus size.
 pub const WRITER_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 /// Most indexing threads: past four, more threads mostly add segments to merge.
-const MAX_WRITER_THREADS: usize = 4;
+pub const MAX_WRITER_THREADS: usize = 4;
 const MANIFEST_FILE: &str = "fundstelle-manifest.json";
 const WRITER_PID_FILE: &str = "fundstelle-writer.pid";
 /// Files are read whole (decoding and hashing need all of it); a larger one is more likely a
