@@ -1,9 +1,11 @@
 //! End-to-end tests: the real binary on a copy of `seeds/`, as a user runs it.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{fundstelle, highlighted};
 use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
@@ -24,12 +26,6 @@ fn workspace() -> TempDir {
         .unwrap();
     }
     dir
-}
-
-fn fundstelle(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("fundstelle").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
-    cmd
 }
 
 /// Runs a JSON search in `dir` and returns the one answer object.
@@ -71,17 +67,6 @@ fn top_lines(dir: &Path, args: &[&str]) -> (u64, u64) {
     let hits = ranges(&answer);
     assert!(!hits.is_empty(), "no hit for {args:?}");
     (hits[0].1, hits[0].2)
-}
-
-/// The highlighted words of a hit.
-fn highlighted(hit: &Value) -> Vec<String> {
-    let text = hit["text"].as_str().unwrap();
-    hit["highlights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize].to_owned())
-        .collect()
 }
 
 /// The highlighted words of the first hit.

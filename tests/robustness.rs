@@ -9,31 +9,17 @@
 //! 10,000 tiny files instead of
 //! 100,000. Tests marked `#[ignore = "…"]` document bugs that are not fixed yet.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::{Child, Command as StdCommand, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
+use common::{binary, fundstelle, highlighted, TIMEOUT};
 use serde_json::Value;
 use tempfile::TempDir;
-
-/// Longest any single command may take before the test counts it as hung.
-const TIMEOUT: Duration = Duration::from_secs(20);
-
-fn binary() -> &'static str {
-    env!("CARGO_BIN_EXE_fundstelle")
-}
-
-fn fundstelle(dir: &Path) -> Command {
-    let mut cmd = Command::new(binary());
-    cmd.current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env("RUST_BACKTRACE", "0")
-        .timeout(TIMEOUT);
-    cmd
-}
 
 /// Runs `fundstelle ARGS` in `dir`, failing the test on a timeout or a panic.
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -114,21 +100,6 @@ fn hit_lines(hit: &Value) -> (u64, u64) {
 
 fn hit_text(hit: &Value) -> &str {
     hit["text"].as_str().unwrap()
-}
-
-/// The highlighted parts of a hit's text.
-fn highlighted(hit: &Value) -> Vec<String> {
-    let text = hit_text(hit);
-    hit["highlights"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|range| {
-            let start = range[0].as_u64().unwrap() as usize;
-            let end = range[1].as_u64().unwrap() as usize;
-            text[start..end].to_owned()
-        })
-        .collect()
 }
 
 /// The stderr lines that mention `needle`.
