@@ -239,12 +239,25 @@ struct Builder<'a> {
     /// [`typo_distance`] of each word asked about so far (by exact form): the main query,
     /// the coordination query and the re-ranker all need it, and it costs term lookups.
     typos: HashMap<String, Option<usize>>,
-    /// Whether each part of a query compound matches on its own: in free text of several
-    /// words, where the re-ranker weighs a part by its own IDF, and in a question. A bare
-    /// word ("Marxheim") asks for itself: a passage matches through its parts only if it holds
-    /// them all, as "Kommunikation der Behörden" does for "Behördenkommunikation"; one part
-    /// alone ("Heim") is another subject.
-    parts_apart: bool,
+    /// How the parts of query compounds match.
+    parts: Parts,
+    /// Whether a query compound's parts went into the query.
+    has_parts: bool,
+}
+
+/// How the parts of a query compound ("Behördenkommunikation": "Behörde", "Kommunikation")
+/// match passages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parts {
+    /// Each on its own: in free text of several words, where the re-ranker weighs a part by
+    /// its own IDF, and in a question, which is vague about the words it uses.
+    Apart,
+    /// Only all together: a bare word ("Marxheim") asks for itself, so a passage matches
+    /// through its parts only if it holds them all, as "Kommunikation der Behörden" does for
+    /// "Behördenkommunikation"; one part alone ("Heim") is another subject.
+    Together,
+    /// Not at all: the whole words only (see [`Plan::whole_words`]).
+    Ignored,
 }
 
 impl Builder<'_> {
@@ -331,15 +344,19 @@ impl Builder<'_> {
                         ));
                     }
                 }
+                if parts.is_empty() || self.parts == Parts::Ignored {
+                    return queries;
+                }
+                self.has_parts = true;
                 if highlight {
                     self.highlighter.stems.extend(parts.iter().cloned());
                 }
                 let part_queries = parts
                     .iter()
                     .map(|part| Self::term_query(self.fields.text, part));
-                if self.parts_apart {
+                if self.parts == Parts::Apart {
                     queries.extend(part_queries.map(|query| Self::boosted(query, PART_BOOST)));
-                } else if !parts.is_empty() {
+                } else {
                     let all_parts = part_queries.map(|query| (TOccur::Must, query)).collect();
                     queries.push(Self::boosted(
                         Box::new(BooleanQuery::new(all_parts)),
@@ -365,6 +382,43 @@ impl Builder<'_> {
         }
         self.typos.insert(word.exact.clone(), distance);
         distance
+    }
+
+    /// The clauses of a parsed, analysed query.
+    fn query(
+        &mut self,
+        analyzed: &[(Occur, &Clause, Vec<Word>)],
+        drop_function_words: bool,
+    ) -> Vec<(TOccur, Box<dyn Query>)> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (occur, clause, ws) in analyzed {
+            match clause {
+                Clause::Words(_) => {
+                    clauses.extend(self.free_words(ws, *occur, drop_function_words))
+                }
+                Clause::Phrase { slop, .. } => {
+                    let query =
+                        self.phrase(ws, *slop, *occur != Occur::MustNot, *occur == Occur::Should);
+                    clauses.push((*occur, query));
+                }
+                Clause::Prefix(text) => {
+                    if let Some(query) = self.prefix(text) {
+                        clauses.push((*occur, query));
+                    }
+                }
+            }
+        }
+        clauses
+            .into_iter()
+            .map(|(occur, query)| {
+                let occur = match occur {
+                    Occur::Should => TOccur::Should,
+                    Occur::Must => TOccur::Must,
+                    Occur::MustNot => TOccur::MustNot,
+                };
+                (occur, query)
+            })
+            .collect()
     }
 
     /// Words in order (a phrase). Hyphenated compounds take part with their whole form at the
@@ -548,6 +602,8 @@ fn escape_regex(literal: &str) -> String {
 /// queries of several words, what [`rank`] needs to re-rank the candidates.
 struct Plan {
     query: Box<dyn Query>,
+    /// For a bare compound, the query without its parts, tried first.
+    whole_words: Option<Box<dyn Query>>,
     highlighter: Highlighter,
     rerank: Option<Rerank>,
     /// Whether function words of the free text were left out (see [`FunctionWords`]).
@@ -598,7 +654,8 @@ fn build(
         },
         typo_budget: MAX_TYPO_WORDS,
         typos: HashMap::new(),
-        parts_apart: false,
+        parts: Parts::Together,
+        has_parts: false,
     };
 
     // A pasted document is not a query: only its first words count, so time and memory
@@ -648,29 +705,23 @@ fn build(
         content
     });
     let rerank_words = rerank_words.filter(|ws| ws.len() >= 2);
-    // A question ("Was war die Fehlerquelle?") is vague about the words it uses, a bare word
-    // is not.
-    builder.parts_apart = rerank_words.is_some() || drops_some;
-
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (occur, clause, ws) in &analyzed {
-        match clause {
-            Clause::Words(_) => clauses.extend(builder.free_words(ws, *occur, drop_function_words)),
-            Clause::Phrase { slop, .. } => {
-                let query =
-                    builder.phrase(ws, *slop, *occur != Occur::MustNot, *occur == Occur::Should);
-                clauses.push((*occur, query));
-            }
-            Clause::Prefix(text) => {
-                if let Some(query) = builder.prefix(text) {
-                    clauses.push((*occur, query));
-                }
-            }
-        }
+    if rerank_words.is_some() || drops_some {
+        builder.parts = Parts::Apart;
     }
-    if !clauses.iter().any(|(occur, _)| *occur != Occur::MustNot) {
+    let query = builder.query(&analyzed, drop_function_words);
+    if !query.iter().any(|(occur, _)| *occur != TOccur::MustNot) {
         return Err(NothingToSearch(input.to_owned()));
     }
+    // A bare compound tries its whole word first, where tantivy can skip through the
+    // postings (block-max WAND over plain terms); the parts fill a page only if that leaves
+    // room.
+    let whole_words = (free_text_only && builder.has_parts && builder.parts == Parts::Together)
+        .then(|| {
+            builder.parts = Parts::Ignored;
+            Box::new(BooleanQuery::new(
+                builder.query(&analyzed, drop_function_words),
+            )) as Box<dyn Query>
+        });
     let rerank = rerank_words.map(|ws| {
         let per_word: Vec<Box<dyn Query>> =
             ws.iter().map(|w| builder.word(w, false, true)).collect();
@@ -687,19 +738,9 @@ fn build(
             words: ws,
         }
     });
-    let clauses = clauses
-        .into_iter()
-        .map(|(occur, q)| {
-            let occur = match occur {
-                Occur::Should => TOccur::Should,
-                Occur::Must => TOccur::Must,
-                Occur::MustNot => TOccur::MustNot,
-            };
-            (occur, q)
-        })
-        .collect();
     Ok(Plan {
-        query: Box::new(BooleanQuery::new(clauses)),
+        query: Box::new(BooleanQuery::new(query)),
+        whole_words,
         highlighter: builder.highlighter,
         rerank,
         drops_function_words: drops_some,
@@ -758,10 +799,16 @@ fn top_passages(
     limit: usize,
     terms: &mut TermCache,
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
-    match &plan.rerank {
-        Some(rerank) => reranked(index, &plan.query, rerank, limit, terms),
-        None => with_stored(index, top_docs(index, plan.query.as_ref(), limit)?),
+    if let Some(rerank) = &plan.rerank {
+        return reranked(index, &plan.query, rerank, limit, terms);
     }
+    if let Some(whole_words) = &plan.whole_words {
+        let found = top_docs(index, whole_words.as_ref(), limit)?;
+        if found.len() == limit {
+            return with_stored(index, found);
+        }
+    }
+    with_stored(index, top_docs(index, plan.query.as_ref(), limit)?)
 }
 
 /// The top `limit` passages of `query` by tantivy's score.
