@@ -210,8 +210,9 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-/// Snowball German stemmer with a cache: German text is Zipfian, so most tokens repeat and
-/// a hash lookup is far cheaper than running the stemmer again (about 38 MB/s uncached).
+/// Snowball German stemmer with a cache (unless its caller keeps one): German text is
+/// Zipfian, so most tokens repeat and a hash lookup is far cheaper than running the stemmer
+/// again (about 38 MB/s uncached).
 pub struct Stemmer {
     stemmer: frostem::Stemmer,
     cache: FxHashMap<String, String>,
@@ -269,8 +270,9 @@ impl Stemmer {
     }
 }
 
-/// A stemmer and a compound splitter with their memories: what the searcher needs to analyse
-/// queries and hit texts the way the index was analysed.
+/// A stemmer and a compound splitter with their memories (the indexing word cache's own
+/// have none): what the searcher needs to analyse queries and hit texts the way the index
+/// was analysed.
 #[derive(Default)]
 pub struct TermCache {
     pub stemmer: Stemmer,

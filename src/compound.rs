@@ -52,7 +52,8 @@ fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
     })
 }
 
-/// Splits lowercased compound nouns, remembering its answers (German text is Zipfian).
+/// Splits lowercased compound nouns, remembering its answers (German text is Zipfian) unless
+/// made [`without_memory`](Splitter::without_memory).
 pub struct Splitter {
     map: Map<&'static [u8]>,
     memo: FxHashMap<String, Option<Vec<String>>>,

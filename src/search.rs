@@ -252,9 +252,10 @@ enum Parts {
     /// Each on its own: in free text of several words, where the re-ranker weighs a part by
     /// its own IDF, and in a question, which is vague about the words it uses.
     Apart,
-    /// Only all together: a bare word ("Marxheim") asks for itself, so a passage matches
-    /// through its parts only if it holds them all, as "Kommunikation der Behörden" does for
-    /// "Behördenkommunikation"; one part alone ("Heim") is another subject.
+    /// Only all together, everywhere else (a bare word, `+word`, `-word`, quoted words): the
+    /// word asks for itself ("Marxheim"), so a passage matches through its parts only if it
+    /// holds them all, as "Kommunikation der Behörden" does for "Behördenkommunikation"; one
+    /// part alone ("Heim") is another subject.
     Together,
     /// Not at all: the whole words only (see [`Plan::whole_words`]).
     Ignored,
@@ -712,15 +713,18 @@ fn build(
     if !query.iter().any(|(occur, _)| *occur != TOccur::MustNot) {
         return Err(NothingToSearch(input.to_owned()));
     }
-    // A bare compound tries its whole word first, where tantivy can skip through the
-    // postings (block-max WAND over plain terms); the parts fill a page only if that leaves
-    // room.
+    // A bare compound runs first as its whole word, where tantivy can skip through the
+    // postings (block-max WAND over plain terms); passages holding all its parts fill the
+    // page only if that leaves room.
     let whole_words = (free_text_only && builder.has_parts && builder.parts == Parts::Together)
         .then(|| {
+            // The same words again: what to highlight is known already.
+            let highlighter = std::mem::take(&mut builder.highlighter);
             builder.parts = Parts::Ignored;
-            Box::new(BooleanQuery::new(
-                builder.query(&analyzed, drop_function_words),
-            )) as Box<dyn Query>
+            let query = builder.query(&analyzed, drop_function_words);
+            builder.parts = Parts::Together;
+            builder.highlighter = highlighter;
+            Box::new(BooleanQuery::new(query)) as Box<dyn Query>
         });
     let rerank = rerank_words.map(|ws| {
         let per_word: Vec<Box<dyn Query>> =
@@ -802,13 +806,25 @@ fn top_passages(
     if let Some(rerank) = &plan.rerank {
         return reranked(index, &plan.query, rerank, limit, terms);
     }
-    if let Some(whole_words) = &plan.whole_words {
-        let found = top_docs(index, whole_words.as_ref(), limit)?;
-        if found.len() == limit {
-            return with_stored(index, found);
-        }
+    let Some(whole_words) = &plan.whole_words else {
+        return with_stored(index, top_docs(index, plan.query.as_ref(), limit)?);
+    };
+    let mut found = top_docs(index, whole_words.as_ref(), limit)?;
+    if found.len() < limit {
+        // Every whole-word passage is in `found`: the rest of the page comes from the passages
+        // holding all the parts, ranked below them whatever their own score, which is shown
+        // no higher than the last whole-word score so that scores fall down the page.
+        let floor = found.last().map_or(f32::INFINITY, |&(score, _)| score);
+        let seen: HashSet<DocAddress> = found.iter().map(|&(_, address)| address).collect();
+        let room = limit - found.len();
+        let fill = top_docs(index, plan.query.as_ref(), limit)?
+            .into_iter()
+            .filter(|(_, address)| !seen.contains(address))
+            .take(room)
+            .map(|(score, address)| (score.min(floor), address));
+        found.extend(fill);
     }
-    with_stored(index, top_docs(index, plan.query.as_ref(), limit)?)
+    with_stored(index, found)
 }
 
 /// The top `limit` passages of `query` by tantivy's score.

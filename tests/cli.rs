@@ -500,6 +500,45 @@ fn compound_queries_find_their_parts() {
 }
 
 #[test]
+fn passages_holding_a_compounds_parts_come_after_those_holding_it() {
+    // Two long passages hold the compound, a short one its parts, and BM25 alone ranks the
+    // short one first.
+    let long = "Die Verwaltung des Landes hat viele Verfahren neu geordnet. ".repeat(30);
+    let filler: String = (0..20)
+        .map(|i| format!("Noch ein Absatz über das Wetter Nummer {i}.\n\n"))
+        .collect();
+    let dir = indexed_document(&format!(
+        "Die Behördenkommunikation wurde verbessert. {long}\n\n\
+         {long}Auch die Behördenkommunikation wurde erwähnt.\n\n\
+         Behörden Kommunikation.\n\n{filler}"
+    ));
+    let page = |limit: &str| {
+        let answer = json_search(
+            dir.path(),
+            &[
+                "--index",
+                "akten.idx",
+                "--limit",
+                limit,
+                "Behördenkommunikation",
+            ],
+        );
+        let hits = answer["hits"].as_array().unwrap().clone();
+        let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+        hits.iter()
+            .map(|h| h["line_start"].as_u64().unwrap())
+            .collect::<Vec<u64>>()
+    };
+    let full = page("10");
+    assert_eq!(full, [1, 3, 5], "the parts' passage comes last");
+    // A shorter page is the start of a longer one.
+    assert_eq!(page("3"), full);
+    assert_eq!(page("2"), full[..2]);
+    assert_eq!(page("1"), full[..1]);
+}
+
+#[test]
 fn no_nonsense_splits() {
     let dir = indexed_document(
         "Insgesamt wurden in der Verwaltung und der Abteilung viele Mitarbeiterinnen \
