@@ -531,7 +531,15 @@ fn passages_holding_a_compounds_parts_come_after_those_holding_it() {
             .collect::<Vec<u64>>()
     };
     let full = page("10");
-    assert_eq!(full, [1, 3, 5], "the parts' passage comes last");
+    assert_eq!(full.len(), 3, "{full:?}");
+    // The two whole-word passages tie; which one the index holds first is up to its threads.
+    let mut whole = full[..2].to_vec();
+    whole.sort_unstable();
+    assert_eq!(
+        (whole, full[2..].to_vec()),
+        (vec![1, 3], vec![5]),
+        "{full:?}"
+    );
     // A shorter page is the start of a longer one.
     assert_eq!(page("3"), full);
     assert_eq!(page("2"), full[..2]);
