@@ -523,12 +523,14 @@ fn passages_holding_a_compounds_parts_come_after_those_holding_it() {
                 "Behördenkommunikation",
             ],
         );
-        let hits = answer["hits"].as_array().unwrap().clone();
-        let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+        let scores: Vec<f64> = answer["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["score"].as_f64().unwrap())
+            .collect();
         assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-        hits.iter()
-            .map(|h| h["line_start"].as_u64().unwrap())
-            .collect::<Vec<u64>>()
+        ranges(&answer).iter().map(|r| r.1).collect::<Vec<u64>>()
     };
     let full = page("10");
     assert_eq!(full.len(), 3, "{full:?}");
