@@ -838,3 +838,18 @@ fn a_rebuild_keeps_documents_from_other_paths() {
             .code(0);
     }
 }
+
+/// build.rs links the binary at a fixed address (no relocation work at every start): an
+/// ELF file of type EXEC, not DYN as a position-independent executable would be.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+))]
+#[test]
+fn the_binary_needs_no_relocation_at_start() {
+    const ET_EXEC: u16 = 2;
+    let elf = std::fs::read(common::binary()).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    assert_eq!(u16::from_le_bytes([elf[16], elf[17]]), ET_EXEC);
+}
