@@ -60,6 +60,11 @@ struct Manifest {
 
 impl Manifest {
     fn load(index_dir: &Path) -> Manifest {
+        // A manifest without an index beside it (one deleted by hand, or a rebuild
+        // interrupted while swapping) describes nothing that is indexed.
+        if !index::exists(index_dir) {
+            return Manifest::default();
+        }
         // A missing or unreadable manifest only costs a full re-read of the files.
         fs::read(index_dir.join(MANIFEST_FILE))
             .ok()
@@ -347,13 +352,29 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // The rebuilt index must hold everything the old one did, not only what this run
         // names: the old manifest's files that still exist are indexed again too.
         let named: BTreeSet<String> = found.iter().map(|doc| doc.key.clone()).collect();
+        let mut lost = Vec::new();
         for key in Manifest::load(&config.index_dir).files.into_keys() {
-            if !named.contains(&key) && Path::new(&key).is_file() {
+            if named.contains(&key) {
+                continue;
+            }
+            if Path::new(&key).is_file() {
                 found.push(Found {
                     path: PathBuf::from(&key),
                     key,
                 });
+            } else {
+                lost.push(key);
             }
+        }
+        // Deleted since, or named relative to another folder than this run's: either way
+        // the rebuilt index will not hold them, and the user must hear of it.
+        if let Some(example) = lost.first() {
+            summary.skipped += lost.len();
+            warn(format_args!(
+                "{} file(s) of the old index not found from here (such as {example}); \
+                 the rebuilt index leaves them out",
+                lost.len()
+            ));
         }
         Manifest::default()
     } else {
@@ -403,7 +424,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 
     // A rebuild holds the old index's writer lock while it builds the new one beside it, so
     // two rebuilds never share the folder.
-    let (target, _old_index_lock) = if rebuild {
+    let (target, rebuild_lock) = if rebuild {
         let lock = MmapDirectory::open(&config.index_dir)
             .map_err(anyhow::Error::new)
             .and_then(|dir| {
@@ -419,12 +440,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 config.index_dir.display()
             ));
         }
-        (fresh_dir(&config.index_dir)?, Some(lock))
+        let (rebuilt, old) = rebuild_dirs(&config.index_dir)?;
+        (rebuilt, Some((lock, old)))
     } else {
         (config.index_dir.clone(), None)
     };
-    // A new index holds nothing to replace: its files need no delete by path first.
-    let fresh = rebuild || !index::exists(&target);
     let (index, fields) = index::open_or_create(&target, config.split_compounds)?;
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads(), WRITER_MEMORY_BYTES)
@@ -434,6 +454,13 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 .context(format!("cannot write to {}", config.index_dir.display())),
         })?;
     record_writer(&target);
+    // An index without segments holds nothing to replace: its files need no delete by path
+    // first. Decided under the writer lock, so that a run creating the index at the same
+    // moment cannot commit passages this run would then add a second time.
+    let fresh = rebuild
+        || index
+            .searchable_segment_metas()
+            .is_ok_and(|metas| metas.is_empty());
     // Read again under the lock: another run may have changed it since it was read above.
     let mut manifest = if rebuild {
         Manifest::default()
@@ -540,8 +567,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     writer
         .wait_merging_threads()
         .context("merging index segments failed")?;
-    if rebuild {
-        swap_in(&target, &config.index_dir)?;
+    if let Some((_, old)) = &rebuild_lock {
+        swap_in(&target, &config.index_dir, old)?;
     }
     summary.index_bytes = Some(folder_size(&config.index_dir));
     summary.seconds = started.elapsed().as_secs_f64();
@@ -553,44 +580,103 @@ pub fn writer_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().min(MAX_WRITER_THREADS))
 }
 
-/// A new, empty sibling folder for rebuilding an index from scratch next to the old one.
-/// Its name is fixed, so what an interrupted rebuild left there (the caller holds the old
-/// index's lock, so no live run uses it) is cleared here rather than piling up.
-fn fresh_dir(index_dir: &Path) -> Result<PathBuf> {
-    let name = index_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "index".into());
-    let dir = index_dir.with_file_name(format!(".{name}.rebuild"));
-    for stale in [dir.clone(), dir.with_extension("old")] {
+/// Where a rebuild builds the new index and where it puts the old one while swapping: two
+/// folders beside the index folder (never inside it, whatever path it was given as: `.`
+/// names no folder of its own until resolved). Their names are fixed, so what an interrupted
+/// rebuild left there (the caller holds the old index's lock, so no live run uses them) is
+/// cleared here rather than piling up.
+fn rebuild_dirs(index_dir: &Path) -> Result<(PathBuf, PathBuf)> {
+    let resolved = index_dir
+        .canonicalize()
+        .with_context(|| format!("cannot resolve index folder {}", index_dir.display()))?;
+    let (Some(parent), Some(name)) = (resolved.parent(), resolved.file_name()) else {
+        bail!(
+            "cannot rebuild the index in {}: it has no parent folder to build beside",
+            resolved.display()
+        );
+    };
+    let name = name.to_string_lossy();
+    let rebuilt = parent.join(format!(".{name}.rebuild"));
+    let old = parent.join(format!(".{name}.old"));
+    for stale in [&rebuilt, &old] {
         if stale.exists() {
-            fs::remove_dir_all(&stale)
-                .with_context(|| format!("cannot clear {}", stale.display()))?;
+            remove_index_folder(stale)?;
         }
     }
-    Ok(dir)
+    Ok((rebuilt, old))
 }
 
-/// Replaces the old index folder with the rebuilt one; the old one is kept until the new
-/// one is in place, so an interruption leaves one of the two whole.
-fn swap_in(rebuilt: &Path, index_dir: &Path) -> Result<()> {
-    // Whatever else the folder holds (a `.gitkeep`, a user's notes) is not the index's to
-    // delete: it moves into the new index folder.
-    let entries = fs::read_dir(index_dir)
-        .with_context(|| format!("cannot read old index {}", index_dir.display()))?;
-    for entry in entries {
-        let name = entry?.file_name();
-        if !is_index_file(&name.to_string_lossy()) {
-            fs::rename(index_dir.join(&name), rebuilt.join(&name))
-                .with_context(|| format!("cannot keep {}", index_dir.join(&name).display()))?;
+/// Removes a folder that only a rebuild writes to: its index files, then the folder itself.
+/// Anything else in it was put there by someone else and stays, with the folder, so that no
+/// run of ours ever deletes a file it did not write.
+fn remove_index_folder(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if is_index_file(&name) {
+            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
     }
-    let old = rebuilt.with_extension("old");
-    fs::rename(index_dir, &old)
-        .with_context(|| format!("cannot move old index {} aside", index_dir.display()))?;
-    fs::rename(rebuilt, index_dir)
-        .with_context(|| format!("cannot move new index into {}", index_dir.display()))?;
-    fs::remove_dir_all(&old).with_context(|| format!("cannot remove old index {}", old.display()))
+    fs::remove_dir(dir).with_context(|| {
+        format!(
+            "cannot remove {}: it holds files that are not part of an index; move them away",
+            dir.display()
+        )
+    })
+}
+
+/// Replaces the old index in `index_dir` with the one built in `rebuilt`, moving index files
+/// only: whatever else the folder holds (a `.gitkeep`, a user's notes, the documents
+/// themselves with `--index .`) never moves.
+///
+/// The order keeps every interruption safe. The manifest and `meta.json` leave first, so
+/// from then on the folder holds no index (and no manifest claiming files are indexed) and
+/// the next run builds a new one. They come back last, `meta.json` before the manifest, so an
+/// index whose manifest is missing only costs the next run a full re-read.
+fn swap_in(rebuilt: &Path, index_dir: &Path, old: &Path) -> Result<()> {
+    fs::create_dir(old).with_context(|| format!("cannot create {}", old.display()))?;
+    move_index_files(index_dir, old, &[MANIFEST_FILE, "meta.json"], &[])?;
+    move_index_files(rebuilt, index_dir, &[], &["meta.json", MANIFEST_FILE])?;
+    remove_index_folder(rebuilt)?;
+    remove_index_folder(old)
+}
+
+/// Moves the index files of `from` into `to`: those named in `first` before all others,
+/// those named in `last` after them. Locks and the writer record stay where they are: they
+/// belong to the folder, not to the index in it.
+fn move_index_files(from: &Path, to: &Path, first: &[&str], last: &[&str]) -> Result<()> {
+    let mut names: Vec<String> = Vec::new();
+    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let stays = name == WRITER_PID_FILE || is_lock_file(&name);
+        if is_index_file(&name) && !stays {
+            names.push(name);
+        }
+    }
+    let rank = |name: &str| {
+        if first.iter().any(|f| name.starts_with(f)) {
+            0
+        } else if let Some(i) = last.iter().position(|l| name.starts_with(l)) {
+            2 + i
+        } else {
+            1
+        }
+    };
+    names.sort_by_key(|name| rank(name));
+    for name in names {
+        fs::rename(from.join(&name), to.join(&name)).with_context(|| {
+            format!(
+                "cannot move {} to {}",
+                from.join(&name).display(),
+                to.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn is_lock_file(name: &str) -> bool {
+    name.starts_with(".tantivy-") && name.ends_with(".lock")
 }
 
 /// Whether a file in an index folder is part of the index: tantivy's metadata, locks and
@@ -600,6 +686,6 @@ fn is_index_file(name: &str) -> bool {
     matches!(name, "meta.json" | ".managed.json" | WRITER_PID_FILE)
         // The manifest, and its temporary file while it is saved.
         || name.starts_with(MANIFEST_FILE)
-        || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
+        || is_lock_file(name)
         || (segment_id.len() == 32 && segment_id.bytes().all(|b| b.is_ascii_hexdigit()))
 }
