@@ -6,26 +6,13 @@ use std::env;
 use std::fs;
 use std::path::PathBuf;
 
+// `link_without_pie`, shared with the benchmark's build script so that the baseline is
+// linked the same way.
+include!("link.rs");
+
 fn main() {
     compile_lexicon();
-    link_without_pie();
-}
-
-/// A position-independent executable is relocated at every start: the dynamic loader writes
-/// about 29,000 pointers (vtables, string slices in statics, panic locations), touching some
-/// 170 pages of `.data.rel.ro`. That is 0.45 ms of a 2.7 ms search process on this machine
-/// (`perf stat`: 400 → 250 page faults). A fixed-address executable needs none of it; the
-/// libraries it loads are still placed at random. Only for dynamic builds with the GNU
-/// toolchain on Linux, where `cc -no-pie` is known to work (a `crt-static` build asks for
-/// `-static-pie` itself).
-fn link_without_pie() {
-    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
-    let features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
-    let static_crt = features.split(',').any(|feature| feature == "crt-static");
-    if os == "linux" && target_env == "gnu" && !static_crt {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
+    link_without_pie("bins");
 }
 
 fn compile_lexicon() {
