@@ -229,8 +229,9 @@ fn warn(message: impl std::fmt::Display) {
     eprintln!("fundstelle: warning: {message}");
 }
 
-/// The path under which a file is stored: as the user named it, with '/' separators.
-fn key_of(path: &Path) -> String {
+/// The path under which a file is stored: as the user named it, with '/' separators (public
+/// for the benchmark's baseline, which must report hits under the same paths).
+pub fn key_of(path: &Path) -> String {
     let text = path.to_string_lossy();
     let text = text.strip_prefix("./").unwrap_or(&text);
     text.replace(std::path::MAIN_SEPARATOR, "/")

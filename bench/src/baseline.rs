@@ -57,7 +57,7 @@ pub fn build(files: &[PathBuf], dir: &Path) -> Result<usize> {
         let Ok(decoded) = decode(&bytes) else {
             continue;
         };
-        let key = file.to_string_lossy().replace('\\', "/");
+        let key = indexer::key_of(file);
         // The passages fundstelle indexes: a document's title headings are not passages apart.
         let split = split_document(&decoded.text);
         for passage in &split.passages[split.title_passages..] {
