@@ -390,7 +390,7 @@ impl Builder<'_> {
         &mut self,
         analyzed: &[(Occur, &Clause, Vec<Word>)],
         drop_function_words: bool,
-    ) -> Vec<(TOccur, Box<dyn Query>)> {
+    ) -> Result<Vec<(TOccur, Box<dyn Query>)>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (occur, clause, ws) in analyzed {
             match clause {
@@ -403,13 +403,13 @@ impl Builder<'_> {
                     clauses.push((*occur, query));
                 }
                 Clause::Prefix(text) => {
-                    if let Some(query) = self.prefix(text) {
+                    if let Some(query) = self.prefix(text)? {
                         clauses.push((*occur, query));
                     }
                 }
             }
         }
-        clauses
+        Ok(clauses
             .into_iter()
             .map(|(occur, query)| {
                 let occur = match occur {
@@ -419,7 +419,7 @@ impl Builder<'_> {
                 };
                 (occur, query)
             })
-            .collect()
+            .collect())
     }
 
     /// Words in order (a phrase). Hyphenated compounds take part with their whole form at the
@@ -545,16 +545,16 @@ impl Builder<'_> {
         out
     }
 
-    fn prefix(&mut self, prefix: &str) -> Option<Box<dyn Query>> {
+    fn prefix(&mut self, prefix: &str) -> Result<Option<Box<dyn Query>>> {
         let prefix = normalize(prefix.trim_matches(|c: char| !c.is_alphanumeric()));
         if prefix.is_empty() {
-            return None;
+            return Ok(None);
         }
         self.highlighter.prefixes.push(prefix.clone());
         let pattern = format!("{}.*", escape_regex(&prefix));
-        RegexQuery::from_pattern(&pattern, self.fields.exact)
-            .ok()
-            .map(|q| Box::new(q) as Box<dyn Query>)
+        let query = RegexQuery::from_pattern(&pattern, self.fields.exact)
+            .with_context(|| format!("cannot search for words starting with {prefix:?}"))?;
+        Ok(Some(Box::new(query)))
     }
 }
 
@@ -641,7 +641,7 @@ fn build(
     matching: Matching,
     terms: &mut TermCache,
     function_words: FunctionWords,
-) -> Result<Plan, NothingToSearch> {
+) -> Result<Plan> {
     let parsed = parse(input);
     let fields = &index.fields;
     let mut builder = Builder {
@@ -709,23 +709,24 @@ fn build(
     if rerank_words.is_some() || drops_some {
         builder.parts = Parts::Apart;
     }
-    let query = builder.query(&analyzed, drop_function_words);
+    let query = builder.query(&analyzed, drop_function_words)?;
     if !query.iter().any(|(occur, _)| *occur != TOccur::MustNot) {
-        return Err(NothingToSearch(input.to_owned()));
+        return Err(NothingToSearch(input.to_owned()).into());
     }
     // A bare compound runs first as its whole word, where tantivy can skip through the
     // postings (block-max WAND over plain terms); passages holding all its parts fill the
     // page only if that leaves room.
-    let whole_words = (free_text_only && builder.has_parts && builder.parts == Parts::Together)
-        .then(|| {
-            // The same words again: what to highlight is known already.
-            let highlighter = std::mem::take(&mut builder.highlighter);
-            builder.parts = Parts::Ignored;
-            let query = builder.query(&analyzed, drop_function_words);
-            builder.parts = Parts::Together;
-            builder.highlighter = highlighter;
-            Box::new(BooleanQuery::new(query)) as Box<dyn Query>
-        });
+    let whole_words = if free_text_only && builder.has_parts && builder.parts == Parts::Together {
+        // The same words again: what to highlight is known already.
+        let highlighter = std::mem::take(&mut builder.highlighter);
+        builder.parts = Parts::Ignored;
+        let query = builder.query(&analyzed, drop_function_words)?;
+        builder.parts = Parts::Together;
+        builder.highlighter = highlighter;
+        Some(Box::new(BooleanQuery::new(query)) as Box<dyn Query>)
+    } else {
+        None
+    };
     let rerank = rerank_words.map(|ws| {
         let per_word: Vec<Box<dyn Query>> =
             ws.iter().map(|w| builder.word(w, false, true)).collect();
