@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use crate::analysis::{words, TermCache};
 use crate::index;
 use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
-use crate::output::{write_answer, Answer, Format};
+use crate::output::{stderr_line, write_answer, Answer, Format};
 use crate::query::is_stop_word;
 use crate::search::{search, Matching};
 
@@ -64,7 +64,7 @@ impl Outcome {
 /// `fundstelle index`: build or update, then report on stderr.
 pub fn run_index(config: &IndexConfig) -> Result<Summary> {
     let summary = indexer::run(config)?;
-    eprintln!("fundstelle: {}: {summary}", config.index_dir.display());
+    stderr_line(format_args!("{}: {summary}", config.index_dir.display()));
     Ok(summary)
 }
 
@@ -76,11 +76,11 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
         return Ok(());
     }
     if first_use {
-        eprintln!(
-            "fundstelle: building {} from {} (first use)",
+        stderr_line(format_args!(
+            "building {} from {} (first use)",
             index_dir.display(),
             documents.display()
-        );
+        ));
     }
     let config = IndexConfig {
         paths: vec![documents.to_owned()],
@@ -89,16 +89,16 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
     };
     match indexer::run(&config) {
         Ok(summary) if summary.touched() => {
-            eprintln!("fundstelle: updated {}: {summary}", index_dir.display());
+            stderr_line(format_args!("updated {}: {summary}", index_dir.display()));
             Ok(())
         }
         Ok(_) => Ok(()),
         // Another process is updating it: search the last committed state meanwhile.
         Err(err) if err.is::<IndexBusy>() && !first_use => {
-            eprintln!(
-                "fundstelle: {} is being updated by another process; searching it as it is",
+            stderr_line(format_args!(
+                "{} is being updated by another process; searching it as it is",
                 index_dir.display()
-            );
+            ));
             Ok(())
         }
         Err(err) => Err(err),
@@ -124,7 +124,7 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
             Err(message) => {
                 failed = true;
                 if batch {
-                    eprintln!("fundstelle: error: query {query:?}: {message}");
+                    stderr_line(format_args!("error: query {query:?}: {message}"));
                 }
             }
         }

@@ -1,10 +1,11 @@
 //! Every command-line flag, in one place. Parsed by clap, then turned into the library's
 //! plain configuration values.
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use fundstelle::app::{Queries, SearchConfig, DEFAULT_DOCUMENTS, DEFAULT_INDEX};
 use fundstelle::indexer::IndexConfig;
 use fundstelle::output::Format;
@@ -16,6 +17,41 @@ use fundstelle::search::Matching;
 pub struct Opts {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// A usage error as the one line every fundstelle error is (before the `fundstelle: ` prefix):
+/// clap's message, with a list it spreads over lines of its own (missing arguments, possible
+/// values) joined on, its tips (a similar name, `--` before a query starting with '-'), and the
+/// help to read. clap's own rendering adds a usage block and a hint over several lines.
+pub fn usage_error(err: &clap::Error, args: &[OsString]) -> String {
+    // Display is the plain text, without ANSI styling: "error: MESSAGE\n  LIST\n\n  tip: TIP\n
+    // \nUsage: …\n\nFor more information, try '--help'.\n".
+    let text = err.render().to_string();
+    let message = text.split("\n\n").next().unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let mut line = message
+        .lines()
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for tip in text.lines().filter_map(|l| l.trim().strip_prefix("tip: ")) {
+        line = format!("{line}; {tip}");
+    }
+    format!("{line} (see '{}')", help_for(args))
+}
+
+/// The help that explains a usage error: the subcommand's when the error is in one (its flags
+/// are listed only there), else the overview.
+fn help_for(args: &[OsString]) -> String {
+    let subcommand = args
+        .get(1)
+        .and_then(|arg| arg.to_str())
+        .filter(|arg| Opts::command().find_subcommand(arg).is_some());
+    match subcommand {
+        Some(name) => format!("fundstelle {name} --help"),
+        None => "fundstelle --help".to_owned(),
+    }
 }
 
 #[derive(Debug, Subcommand)]

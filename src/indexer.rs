@@ -226,7 +226,7 @@ struct Found {
 
 /// Warnings go to stderr as one line each, prefixed like every fundstelle message.
 fn warn(message: impl std::fmt::Display) {
-    eprintln!("fundstelle: warning: {message}");
+    crate::output::stderr_line(format_args!("warning: {message}"));
 }
 
 /// The path under which a file is stored: as the user named it, with '/' separators (public

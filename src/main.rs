@@ -3,20 +3,19 @@
 
 mod cli;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
+use clap::error::ErrorKind;
 use clap::Parser;
 use fundstelle::app::{self, Outcome};
+use fundstelle::output::stderr_line;
 
 fn main() -> ExitCode {
-    let opts = match cli::Opts::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let opts = match cli::Opts::try_parse_from(&args) {
         Ok(opts) => opts,
-        Err(err) => {
-            // Help and version go to stdout with success; usage errors exit 2, as grep.
-            let code = if err.use_stderr() { 2 } else { 0 };
-            let _ = err.print();
-            return ExitCode::from(code);
-        }
+        Err(err) => return not_parsed(&err, &args),
     };
     let result = match opts.command {
         cli::Command::Index(opts) => app::run_index(&opts.into_config()).map(|_| Outcome::Found),
@@ -27,7 +26,31 @@ fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.exit_code() as u8),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("fundstelle: {err:#}");
+            stderr_line(format_args!("{err:#}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What clap stops at: help and version go to stdout with success (a closed stdout is no
+/// error); a usage error is one line on stderr and exit 2, like every error (grep's code).
+fn not_parsed(err: &clap::Error, args: &[OsString]) -> ExitCode {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            ExitCode::SUCCESS
+        }
+        // Bare `fundstelle` asks for the overview: it gets what `--help` prints, where and as
+        // `--help` prints it (clap would print it on stderr and exit 2).
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let with_help = args.iter().cloned().chain([OsString::from("--help")]);
+            if let Err(help) = cli::Opts::try_parse_from(with_help) {
+                let _ = help.print();
+            }
+            ExitCode::SUCCESS
+        }
+        _ => {
+            stderr_line(format_args!("{}", cli::usage_error(err, args)));
             ExitCode::from(2)
         }
     }

@@ -1,6 +1,7 @@
 //! Printers: how hits reach a person (grep-like blocks with highlights) or a script (JSON
-//! Lines). Searching knows nothing of either.
+//! Lines), and messages for the user (one line each on stderr). Searching knows nothing of them.
 
+use std::fmt;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -19,6 +20,17 @@ const MATCH_STYLE: &str = "\x1b[1;31m";
 const DIM_STYLE: &str = "\x1b[2m";
 const BOLD_STYLE: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
+
+/// Writes `fundstelle: MESSAGE` as one line on stderr: how every message, warning and error
+/// reaches the user. Not `eprintln!`, which panics when stderr is closed (`2>&1 | head -c0`):
+/// a message nobody can read is dropped, and the exit code still tells. Line breaks in the
+/// message (a file name may hold one) become spaces, so that a message is always one line.
+pub fn stderr_line(message: fmt::Arguments<'_>) {
+    let mut line = format!("fundstelle: {message}").replace(['\n', '\r'], " ");
+    line.push('\n');
+    // One write for the whole line, so that lines of processes sharing stderr do not mix.
+    let _ = io::stderr().write_all(line.as_bytes());
+}
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

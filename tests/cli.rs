@@ -4,6 +4,9 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use common::{fundstelle, highlighted};
 use predicates::prelude::*;
@@ -284,8 +287,161 @@ fn exit_codes_follow_grep() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("nothing to search for"));
-    fundstelle(dir.path()).args(["search"]).assert().code(2);
-    fundstelle(dir.path()).args(["frobnicate"]).assert().code(2);
+    usage_error(dir.path(), &["search"]);
+    usage_error(dir.path(), &["frobnicate"]);
+}
+
+/// Runs a command that clap refuses and returns its stderr line: exit 2, nothing on stdout,
+/// and one plain line on stderr, as every error.
+fn usage_error(dir: &Path, args: &[&str]) -> String {
+    let output = fundstelle(dir).args(args).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{args:?}: {:?}", output.stdout);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines.len() == 1 && lines[0].starts_with("fundstelle: ") && !stderr.contains('\x1b'),
+        "{args:?}: a usage error is one line of stderr, got:\n{stderr}"
+    );
+    lines[0].to_owned()
+}
+
+#[test]
+fn usage_errors_are_one_line_that_points_to_the_help() {
+    let dir = TempDir::new().unwrap();
+    let dir = dir.path();
+    assert_eq!(
+        usage_error(dir, &["search"]),
+        "fundstelle: the following required arguments were not provided: <QUERY>... \
+         (see 'fundstelle search --help')"
+    );
+    assert_eq!(
+        usage_error(dir, &["search", "--limit", "0", "Bayern"]),
+        "fundstelle: invalid value '0' for '--limit <LIMIT>': 0 is not in 1..=1000000 \
+         (see 'fundstelle search --help')"
+    );
+    assert_eq!(
+        usage_error(dir, &["frobnicate"]),
+        "fundstelle: unrecognized subcommand 'frobnicate' (see 'fundstelle --help')"
+    );
+    assert_eq!(
+        usage_error(dir, &["--frobnicate"]),
+        "fundstelle: unexpected argument '--frobnicate' found (see 'fundstelle --help')"
+    );
+    // clap's tips stay, on the same line.
+    assert_eq!(
+        usage_error(dir, &["search", "--limt", "3", "Bayern"]),
+        "fundstelle: unexpected argument '--limt' found; a similar argument exists: '--limit' \
+         (see 'fundstelle search --help')"
+    );
+    assert_eq!(
+        usage_error(dir, &["search", "-Bayern"]),
+        "fundstelle: unexpected argument '-B' found; to pass '-B' as a value, use '-- -B' \
+         (see 'fundstelle search --help')"
+    );
+    // A list clap puts on a line of its own is joined on.
+    assert!(usage_error(dir, &["search", "--color", "blue", "Bayern"])
+        .contains("'--color <COLOR>' [possible values: auto, always, never] (see"));
+}
+
+#[test]
+fn help_and_version_go_to_stdout() {
+    let dir = TempDir::new().unwrap();
+    let help = fundstelle(dir.path()).arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    assert!(help.stderr.is_empty());
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("Usage: fundstelle <COMMAND>"), "{help}");
+    // Bare `fundstelle` shows the same overview, as a request for it rather than an error.
+    fundstelle(dir.path())
+        .assert()
+        .code(0)
+        .stdout(help)
+        .stderr("");
+    fundstelle(dir.path())
+        .args(["search", "--help"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("--limit"))
+        .stderr("");
+    fundstelle(dir.path())
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(format!("fundstelle {}\n", env!("CARGO_PKG_VERSION")))
+        .stderr("");
+}
+
+/// Runs `fundstelle ARGS` in `dir` with stdout, stderr or both a pipe whose reading end is
+/// already closed, as after `| head -c0`. Every write there fails at once, whenever it comes,
+/// so the outcome does not depend on timing. The other stream is captured.
+fn with_closed(dir: &Path, args: &[&str], stdout: bool, stderr: bool) -> Output {
+    let stream = |closed: bool| {
+        if closed {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            Stdio::from(writer)
+        } else {
+            Stdio::piped()
+        }
+    };
+    let mut child = StdCommand::new(common::binary())
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(stream(stdout))
+        .stderr(stream(stderr))
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > common::TIMEOUT {
+            child.kill().unwrap();
+            panic!("{args:?} hung");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_ends_quietly_with_the_right_code() {
+    let dir = workspace();
+    let dir = dir.path();
+    fs::write(dir.join("fragen.txt"), "Bayern\n?!\n").unwrap();
+    fs::create_dir(dir.join("gemischt")).unwrap();
+    fs::write(dir.join("gemischt/gut.txt"), "Der Watzmann ist ein Berg.\n").unwrap();
+    fs::write(dir.join("gemischt/kaputt.txt"), b"\0\0\0binary").unwrap();
+    // Messages nobody can read are dropped; the exit code still tells (101 was a panic).
+    for (args, code) in [
+        // First use: "building index from seeds".
+        (&["search", "Bayern"][..], 0),
+        (&["index", "seeds", "--index", "idx"], 0),
+        // A warning ("skipped (binary file)") in the middle of the run.
+        (&["index", "gemischt", "--index", "idx2"], 0),
+        (&["search", "--index", "nirgends", "Bayern"], 2),
+        (&["search", "--limit", "0", "Bayern"], 2),
+        // The second query has nothing searchable: an error line per failed query.
+        (&["search", "--batch", "fragen.txt"], 2),
+    ] {
+        let output = with_closed(dir, args, false, true);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {output:?}");
+    }
+    // A reader that stops reading (`| head`) is no error: nothing on stderr, and the hits
+    // that were found still count.
+    for args in [
+        &["search", "Bayern"][..],
+        &["search", "--json", "Bayern"],
+        &["analyze", "Behördenkommunikation"],
+        &["--help"],
+    ] {
+        let output = with_closed(dir, args, true, false);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
+        assert!(output.stderr.is_empty(), "{args:?}: {output:?}");
+    }
+    let both = with_closed(dir, &["search", "--limit", "0", "Bayern"], true, true);
+    assert_eq!(both.status.code(), Some(2));
 }
 
 #[test]
@@ -346,11 +502,7 @@ fn bad_paths_and_limits_are_clear_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no documents"));
-    fundstelle(dir.path())
-        .args(["search", "--limit", "0", "Bayern"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--limit"));
+    assert!(usage_error(dir.path(), &["search", "--limit", "0", "Bayern"]).contains("'--limit"));
 }
 
 fn index_folder(dir: &Path, folder: &str) -> std::process::Output {
