@@ -46,8 +46,8 @@ use std::borrow::Cow;
 
 use encoding_rs::WINDOWS_1252;
 
-/// The encoding a file was read with, reported so users can see why their
-/// umlauts look the way they do.
+/// The encoding a file was read with, so that tests can check which of
+/// [`decode`]'s rules chose the reading (the indexer keeps only the text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     /// UTF-8 without BOM, including UTF-8 files whose few stray bytes were
@@ -61,19 +61,6 @@ pub enum Encoding {
     Utf16Be,
     /// Windows-1252, which also covers ISO-8859-1 (Latin-1) text.
     Windows1252,
-}
-
-impl Encoding {
-    /// Human-readable name, for messages and tests.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Utf8 => "UTF-8",
-            Self::Utf8Bom => "UTF-8 (BOM)",
-            Self::Utf16Le => "UTF-16LE",
-            Self::Utf16Be => "UTF-16BE",
-            Self::Windows1252 => "Windows-1252",
-        }
-    }
 }
 
 /// Why a file is not treated as text; every variant names concrete evidence
@@ -298,15 +285,6 @@ mod tests {
             });
         }
         bytes
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(Encoding::Utf8.name(), "UTF-8");
-        assert_eq!(Encoding::Utf8Bom.name(), "UTF-8 (BOM)");
-        assert_eq!(Encoding::Utf16Le.name(), "UTF-16LE");
-        assert_eq!(Encoding::Utf16Be.name(), "UTF-16BE");
-        assert_eq!(Encoding::Windows1252.name(), "Windows-1252");
     }
 
     #[test]
