@@ -4,10 +4,9 @@
 //! Nothing panics and nothing hangs (every command runs under a timeout).
 //!
 //! Sizes are scaled for a debug build on a two-core CI machine: a 5 MB single line instead of
-//! 50 MB (the 50 MB case is ignored by default: run it with
-//! `cargo test --release --test robustness -- --ignored a_single_line_of_50_megabytes`) and
-//! 10,000 tiny files instead of
-//! 100,000. Tests marked `#[ignore = "…"]` document bugs that are not fixed yet.
+//! 50 MB and 10,000 tiny files instead of 100,000. The 50 MB case is kept, but ignored by
+//! default for its time alone: run it with
+//! `cargo test --release --test robustness -- --ignored a_single_line_of_50_megabytes`.
 
 mod common;
 
@@ -841,32 +840,48 @@ fn interrupted_index_leaves_the_old_index_searchable() {
 fn two_index_runs_at_once() {
     let dir = indexed_old_folder();
     let root = dir.path();
-    big_folder(root, "neu", 20, 100);
-    let first = spawn(root, &["index", "neu", "--index", "idx"]);
-    thread::sleep(Duration::from_millis(300));
-    let second = spawn(root, &["index", "neu", "--index", "idx"]);
-    let (second, _) = finish(second, TIMEOUT * 3);
-    let (first, ended) = finish(first, TIMEOUT * 3);
-    assert!(ended, "first run hung");
-    assert_sane(&first, "first index run");
-    assert_sane(&second, "second index run");
-    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
-    // The second one waits and succeeds, or refuses in one line naming the index.
-    match second.status.code() {
-        Some(0) => {}
-        Some(2) => {
-            let message = stderr(&second);
-            assert!(message.contains("idx"), "{message}");
-            assert!(message.contains("(process "), "names the holder: {message}");
-        }
-        code => panic!("second run: {code:?}: {}", stderr(&second)),
+    big_folder(root, "neu", 300, 100);
+    let mut first = busy_index_run(root, &["index", "neu", "--index", "idx"]);
+    // It holds the writer lock once it has recorded itself as the writer (the record of the
+    // run that built the old index names a process that is gone).
+    let holder = first.id().to_string();
+    let started = Instant::now();
+    while fs::read_to_string(root.join("idx/fundstelle-writer.pid"))
+        .ok()
+        .as_deref()
+        != Some(&holder)
+    {
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "the first run never took the lock"
+        );
+        thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(hit_path(&found(root, "idx", "Neuland")[0]), "neu/0000.txt");
+    // The second one refuses in one line naming the index and the first run.
+    let second = run(root, &["index", "neu", "--index", "idx"]);
+    let message = stderr(&second);
+    assert_eq!(second.status.code(), Some(2), "{message}");
+    assert!(message.contains("is writing to idx"), "{message}");
+    assert!(
+        message.contains(&format!("(process {holder})")),
+        "names the holder: {message}"
+    );
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the refusal ended the first run"
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
     assert_eq!(
         hit_path(&found(root, "idx", "Bamberg")[0]),
         "alt/bamberg.txt"
     );
+    // With the lock free again, a run goes through (fewer files, to keep the test short).
+    for number in 1..300 {
+        fs::remove_file(root.join(format!("neu/{number:04}.txt"))).unwrap();
+    }
     index(root, "neu", "idx");
+    assert_eq!(hit_path(&found(root, "idx", "Neuland")[0]), "neu/0000.txt");
 }
 
 #[test]
@@ -954,35 +969,84 @@ fn an_index_of_another_version_is_refused_then_rebuilt() {
 }
 
 #[test]
+fn rebuilding_an_index_kept_among_the_documents_moves_no_document() {
+    let dir = TempDir::new().unwrap();
+    let work = dir.path().join("akten");
+    fs::create_dir_all(work.join("docs")).unwrap();
+    fs::write(
+        work.join("docs/berg.txt"),
+        "Der Wendelstein ist ein Berg.\n",
+    )
+    .unwrap();
+    fs::write(work.join("notizen.md"), "Der Watzmann auch.\n").unwrap();
+    // `--index .`: the index files sit among the documents.
+    index(&work, "docs", ".");
+    for _ in 0..2 {
+        stamp_other_version(&work);
+        let output = index(&work, "docs", ".");
+        assert!(
+            stderr(&output).contains("rebuilding"),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            fs::read_to_string(work.join("docs/berg.txt")).unwrap(),
+            "Der Wendelstein ist ein Berg.\n"
+        );
+        assert_eq!(
+            fs::read_to_string(work.join("notizen.md")).unwrap(),
+            "Der Watzmann auch.\n"
+        );
+        assert_eq!(
+            hit_path(&found(&work, ".", "Wendelstein")[0]),
+            "docs/berg.txt"
+        );
+        // The rebuild's folders were beside it, and are gone.
+        let beside: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .filter(|name| name != "akten")
+            .collect();
+        assert!(beside.is_empty(), "{beside:?}");
+    }
+}
+
+#[test]
 fn searches_while_an_index_run_works_see_the_old_or_the_new_index() {
     let dir = indexed_old_folder();
     let root = dir.path();
-    // 40 files of 100 KB: a few seconds of indexing in a debug build.
+    // 40 files of 100 KB: about two seconds of indexing in a debug build and a quarter of a
+    // second in a release one, where a search takes under 10 ms.
     big_folder(root, "neu", 40, 100);
-    let child = spawn(root, &["index", "neu", "--index", "idx"]);
+    let mut child = spawn(root, &["index", "neu", "--index", "idx"]);
     let started = Instant::now();
-    let mut child = child;
-    let mut searches = 0;
+    let mut running = || child.try_wait().unwrap().is_none();
+    // Searches that began and ended while the run was going; a round of searches after it
+    // ended sees the new index.
+    let mut during_run = 0;
     while started.elapsed() < Duration::from_secs(60) {
-        let running = child.try_wait().unwrap().is_none();
+        let ended_before = !running();
         for query in ["Bamberg", "Neuland"] {
+            let began_during_run = running();
             let (code, hits) = search(root, "idx", query);
+            if began_during_run && running() {
+                during_run += 1;
+            }
             assert!(code == 0 || code == 1, "{query}: exit {code}");
             if query == "Bamberg" {
                 assert_eq!(code, 0, "the old content stays");
             } else if code == 0 {
                 assert_eq!(hit_path(&hits[0]), "neu/0000.txt", "the new content, whole");
             }
-            searches += 1;
         }
-        if !running && searches >= 4 {
+        if ended_before {
             break;
         }
     }
     let (output, ended) = finish(child, Duration::from_secs(60));
     assert!(ended, "index run hung");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(searches >= 4, "only {searches} searches during the run");
+    assert!(during_run >= 1, "no search overlapped the index run");
     assert_eq!(found(root, "idx", "Neuland").len(), 1);
 }
 
