@@ -771,7 +771,7 @@ fn finish(mut child: Child, limit: Duration) -> (Output, bool) {
 }
 
 /// Starts an index run on a folder big enough to keep it busy for a while (300 files of 100
-/// KB: seconds in a release build, half a minute in a debug one), and checks that it works.
+/// KB: about 2 s in a release build, 7 s in a debug one here), and checks that it works.
 fn busy_index_run(root: &Path, args: &[&str]) -> Child {
     let mut child = spawn(root, args);
     thread::sleep(Duration::from_millis(400));
@@ -791,7 +791,7 @@ fn file_count(dir: &Path) -> usize {
 fn interrupted_index_leaves_the_old_index_searchable() {
     let dir = indexed_old_folder();
     let root = dir.path();
-    // 300 files of 100 KB: about half a minute of indexing in a debug build.
+    // 300 files of 100 KB: about 7 s of indexing in a debug build.
     big_folder(root, "neu", 300, 100);
     let files_before = file_count(&root.join("idx"));
     let child = spawn(root, &["index", "neu", "--index", "idx"]);
