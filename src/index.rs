@@ -14,9 +14,16 @@ use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::analysis::{self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, STEM_ANALYZER};
+
+/// Size of the blocks tantivy compresses stored passages in (its default is 16 KiB). Showing a
+/// hit decompresses its whole block: with 12 KiB a search process at 100 MB is 3 % faster
+/// (2.43 → 2.34 ms p50, timed alternately over five queries) for an index 2 % larger (149 →
+/// 152 MB). 8 KiB saves 5 % but makes the 1 MB index 1.50 times the plain-tantivy baseline's,
+/// the most the speed benchmark allows.
+const STORE_BLOCK_BYTES: usize = 12 * 1024;
 
 /// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
 /// commit so that an index from another version is refused instead of giving wrong results.
@@ -234,7 +241,13 @@ pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Field
     } else {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
-        Index::create_in_dir(dir, schema())
+        Index::builder()
+            .schema(schema())
+            .settings(IndexSettings {
+                docstore_blocksize: STORE_BLOCK_BYTES,
+                ..IndexSettings::default()
+            })
+            .create_in_dir(dir)
             .with_context(|| format!("cannot create index in {}", dir.display()))?
     };
     analysis::register(&index, split_compounds);
