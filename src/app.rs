@@ -105,7 +105,8 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
     }
 }
 
-/// `fundstelle search`: answer every query, print in the chosen format.
+/// `fundstelle search`: answer every query, print in the chosen format. Meant to run once per
+/// process: the opened index is left for the process's exit to release.
 pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
     if let Some(documents) = &config.auto_index {
         refresh_default_index(documents, &config.index_dir)?;
@@ -160,6 +161,11 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
         }
     }
     out.flush()?;
+    drop(out);
+    // The process ends right after this: the OS takes the index's memory maps back at exit
+    // faster than unmapping them one by one (60 µs of a 2.4 ms search process at 100 MB,
+    // timed alternately).
+    std::mem::forget(index);
     Ok(if failed {
         Outcome::Failed
     } else if found {
