@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
+use rustc_hash::FxHashSet;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery,
@@ -85,8 +86,9 @@ pub struct Correction {
 /// phrases (marked only where the whole phrase stands, not wherever one of its words does).
 #[derive(Debug, Default)]
 struct Highlighter {
-    stems: HashSet<String>,
-    exacts: HashSet<String>,
+    /// Looked up for every word of every hit shown: a fast hash, as the keys are the user's own.
+    stems: FxHashSet<String>,
+    exacts: FxHashSet<String>,
     prefixes: Vec<String>,
     /// Query words found nowhere in the index, with the edit distance within which passage
     /// words stand in for them.
