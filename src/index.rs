@@ -196,15 +196,33 @@ pub fn open(dir: &Path) -> Result<OpenIndex> {
 /// (tantivy's commit payload in `meta.json`) is [`Stamp::current`]. Reads one small file,
 /// so the indexer can ask on every run without opening the index.
 pub fn has_current_stamp(dir: &Path) -> bool {
+    stamp(dir).is_some_and(|stamp| stamp == Stamp::current())
+}
+
+/// The stamp of the last commit in `dir`, if it has one.
+fn stamp(dir: &Path) -> Option<Stamp> {
     #[derive(Deserialize)]
     struct Meta {
         payload: Option<String>,
     }
-    std::fs::read(dir.join("meta.json"))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Meta>(&bytes).ok())
-        .and_then(|meta| serde_json::from_str::<Stamp>(meta.payload.as_deref()?).ok())
-        .is_some_and(|stamp| stamp == Stamp::current())
+    let bytes = std::fs::read(dir.join("meta.json")).ok()?;
+    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+    serde_json::from_str(meta.payload.as_deref()?).ok()
+}
+
+/// Whether the index in `dir` is fundstelle's, of whatever version: its last commit carries a
+/// stamp, or it is a tantivy index with fundstelle's fields that never got its first commit.
+/// Only such an index may be rebuilt: a `meta.json` of anyone else's is not to be replaced.
+pub fn is_ours(dir: &Path) -> bool {
+    stamp(dir).is_some()
+        || Index::open_in_dir(dir).is_ok_and(|index| {
+            let schema = index.schema();
+            schema.get_field("path").is_ok()
+                && schema.get_field("text").is_ok()
+                && index
+                    .searchable_segment_metas()
+                    .is_ok_and(|metas| metas.is_empty())
+        })
 }
 
 /// Opens the tantivy index in `dir`, refusing an index whose schema or analyzer differs from

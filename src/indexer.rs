@@ -349,6 +349,13 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let (mut found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
 
     let rebuild = index::exists(&config.index_dir) && !index::has_current_stamp(&config.index_dir);
+    // A rebuild replaces what the folder's meta.json describes: never another program's file.
+    if rebuild && !index::is_ours(&config.index_dir) {
+        bail!(
+            "{} holds a meta.json that is not a fundstelle index; choose another --index folder",
+            config.index_dir.display()
+        );
+    }
     let old = if rebuild {
         // The rebuilt index must hold everything the old one did, not only what this run
         // names: the old manifest's files that still exist are indexed again too.
@@ -423,8 +430,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         return Ok(summary);
     }
 
-    // A rebuild holds the old index's writer lock while it builds the new one beside it, so
-    // two rebuilds never share the folder.
+    // A rebuild holds the old index's writer lock while it builds the new one in a folder of
+    // its own, so two rebuilds never share it.
     let (target, rebuild_lock) = if rebuild {
         let lock = MmapDirectory::open(&config.index_dir)
             .map_err(anyhow::Error::new)
@@ -441,8 +448,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 config.index_dir.display()
             ));
         }
-        let (rebuilt, old) = rebuild_dirs(&config.index_dir)?;
-        (rebuilt, Some((lock, old)))
+        (rebuild_dir(&config.index_dir)?, Some(lock))
     } else {
         (config.index_dir.clone(), None)
     };
@@ -463,7 +469,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             .searchable_segment_metas()
             .is_ok_and(|metas| metas.is_empty());
     // Read again under the lock: another run may have changed it since it was read above.
-    let mut manifest = if rebuild {
+    // An index without segments has indexed nothing, whatever a manifest left beside it says.
+    let mut manifest = if fresh {
         Manifest::default()
     } else {
         Manifest::load(&target)
@@ -568,8 +575,17 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     writer
         .wait_merging_threads()
         .context("merging index segments failed")?;
-    if let Some((_, old)) = &rebuild_lock {
-        swap_in(&target, &config.index_dir, old)?;
+    if rebuild_lock.is_some() {
+        swap_in(&target, &config.index_dir)?;
+    } else {
+        // A rebuild cut short after its switch leaves its folder; this run holds the writer
+        // lock every rebuild takes, so none is using it.
+        let stale = target.join(REBUILD_DIR);
+        if fs::symlink_metadata(&stale).is_ok_and(|meta| meta.is_dir()) {
+            if let Err(err) = fs::remove_dir_all(&stale) {
+                warn(format_args!("cannot remove {}: {err}", stale.display()));
+            }
+        }
     }
     summary.index_bytes = Some(folder_size(&config.index_dir));
     summary.seconds = started.elapsed().as_secs_f64();
@@ -581,112 +597,101 @@ pub fn writer_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().min(MAX_WRITER_THREADS))
 }
 
-/// Where a rebuild builds the new index and where it puts the old one while swapping: two
-/// folders beside the index folder (never inside it, whatever path it was given as: `.`
-/// names no folder of its own until resolved). Their names are fixed, so what an interrupted
-/// rebuild left there (the caller holds the old index's lock, so no live run uses them) is
-/// cleared here rather than piling up.
-fn rebuild_dirs(index_dir: &Path) -> Result<(PathBuf, PathBuf)> {
-    let resolved = index_dir
-        .canonicalize()
-        .with_context(|| format!("cannot resolve index folder {}", index_dir.display()))?;
-    let (Some(parent), Some(name)) = (resolved.parent(), resolved.file_name()) else {
-        bail!(
-            "cannot rebuild the index in {}: it has no parent folder to build beside",
-            resolved.display()
-        );
-    };
-    let name = name.to_string_lossy();
-    let rebuilt = parent.join(format!(".{name}.rebuild"));
-    let old = parent.join(format!(".{name}.old"));
-    for stale in [&rebuilt, &old] {
-        if stale.exists() {
-            remove_index_folder(stale)?;
-        }
+/// Folder inside the index folder where a rebuild builds the new index: on the same file
+/// system (so that its files move in by renaming), writable whenever the index folder is,
+/// and never mistaken for documents (it holds no .txt or .md files).
+const REBUILD_DIR: &str = ".fundstelle-rebuild";
+
+/// The empty folder a rebuild builds in. What an interrupted rebuild left there is cleared:
+/// the folder is this program's alone (the caller holds the index's writer lock), and nothing
+/// of the user's is ever moved into it.
+fn rebuild_dir(index_dir: &Path) -> Result<PathBuf> {
+    let dir = index_dir.join(REBUILD_DIR);
+    let is_folder = fs::symlink_metadata(&dir).is_ok_and(|meta| meta.is_dir());
+    if is_folder {
+        fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    } else if dir.exists() {
+        bail!("{} is in the way of a rebuild; remove it", dir.display());
     }
-    Ok((rebuilt, old))
+    Ok(dir)
 }
 
-/// Removes a folder that only a rebuild writes to: its index files, then the folder itself.
-/// Anything else in it was put there by someone else and stays, with the folder, so that no
-/// run of ours ever deletes a file it did not write.
-fn remove_index_folder(dir: &Path) -> Result<()> {
-    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let path = entry?.path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if is_index_file(&name) {
+/// Replaces the old index in `index_dir` by the one built in `rebuilt`, touching index files
+/// only: whatever else the folder holds (a `.gitkeep`, a user's notes, the documents
+/// themselves with `--index .`) stays where it is.
+///
+/// The switch is one atomic rename of `meta.json`, as in any tantivy commit. Before it, the
+/// new segment files (new names, unused by the old index) move in, and `.managed.json` lists
+/// old and new files, so an interruption leaves the old index whole and its next run rebuilds
+/// again. After it come the manifest and the removal of the old segments; if these are cut
+/// short, the next run finds the new index and either the new manifest or the old one, which
+/// still names every file the new index holds, only with older dates (so they are read again).
+/// Old segment files left behind are listed in `.managed.json`, and tantivy deletes them at
+/// its next commit.
+fn swap_in(rebuilt: &Path, index_dir: &Path) -> Result<()> {
+    let mut moved = BTreeSet::new();
+    for name in file_names(rebuilt)? {
+        if is_segment_file(&name) {
+            rename(&rebuilt.join(&name), &index_dir.join(&name))?;
+            moved.insert(name);
+        }
+    }
+    let mut managed = managed_files(index_dir);
+    managed.extend(managed_files(rebuilt));
+    let managed_json =
+        serde_json::to_vec(&managed).expect("a list of file names always serializes");
+    let staged = rebuilt.join(".managed.json.new");
+    fs::write(&staged, managed_json)
+        .with_context(|| format!("cannot write {}", staged.display()))?;
+    rename(&staged, &index_dir.join(".managed.json"))?;
+    rename(&rebuilt.join("meta.json"), &index_dir.join("meta.json"))?;
+    rename(&rebuilt.join(MANIFEST_FILE), &index_dir.join(MANIFEST_FILE))?;
+    for name in file_names(index_dir)? {
+        if is_segment_file(&name) && !moved.contains(&name) {
+            let path = index_dir.join(&name);
             fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
     }
-    fs::remove_dir(dir).with_context(|| {
-        format!(
-            "cannot remove {}: it holds files that are not part of an index; move them away",
-            dir.display()
-        )
-    })
+    fs::remove_dir_all(rebuilt).with_context(|| format!("cannot remove {}", rebuilt.display()))
 }
 
-/// Replaces the old index in `index_dir` with the one built in `rebuilt`, moving index files
-/// only: whatever else the folder holds (a `.gitkeep`, a user's notes, the documents
-/// themselves with `--index .`) never moves.
-///
-/// The order keeps every interruption safe. The manifest and `meta.json` leave first, so
-/// from then on the folder holds no index (and no manifest claiming files are indexed) and
-/// the next run builds a new one. They come back last, `meta.json` before the manifest, so an
-/// index whose manifest is missing only costs the next run a full re-read.
-fn swap_in(rebuilt: &Path, index_dir: &Path, old: &Path) -> Result<()> {
-    fs::create_dir(old).with_context(|| format!("cannot create {}", old.display()))?;
-    move_index_files(index_dir, old, &[MANIFEST_FILE, "meta.json"], &[])?;
-    move_index_files(rebuilt, index_dir, &[], &["meta.json", MANIFEST_FILE])?;
-    remove_index_folder(rebuilt)?;
-    remove_index_folder(old)
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to)
+        .with_context(|| format!("cannot move {} to {}", from.display(), to.display()))
 }
 
-/// Moves the index files of `from` into `to`: those named in `first` before all others,
-/// those named in `last` after them. Locks and the writer record stay where they are: they
-/// belong to the folder, not to the index in it.
-fn move_index_files(from: &Path, to: &Path, first: &[&str], last: &[&str]) -> Result<()> {
-    let mut names: Vec<String> = Vec::new();
-    for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
-        let name = entry?.file_name().to_string_lossy().into_owned();
-        let stays = name == WRITER_PID_FILE || is_lock_file(&name);
-        if is_index_file(&name) && !stays {
-            names.push(name);
+/// The names of the plain files in `dir` (not folders, not links).
+fn file_names(dir: &Path) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            names.push(entry.file_name().to_string_lossy().into_owned());
         }
     }
-    let rank = |name: &str| {
-        if first.iter().any(|f| name.starts_with(f)) {
-            0
-        } else if let Some(i) = last.iter().position(|l| name.starts_with(l)) {
-            2 + i
-        } else {
-            1
-        }
+    Ok(names)
+}
+
+/// The files tantivy manages in `dir` (its `.managed.json`; none if unreadable).
+fn managed_files(dir: &Path) -> BTreeSet<String> {
+    fs::read(dir.join(".managed.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// Whether `name` is a file tantivy writes for a segment: 32 lowercase hex digits (the
+/// segment's id) and one of its component extensions, exactly.
+fn is_segment_file(name: &str) -> bool {
+    let Some((id, extension)) = name.split_once('.') else {
+        return false;
     };
-    names.sort_by_key(|name| rank(name));
-    for name in names {
-        fs::rename(from.join(&name), to.join(&name)).with_context(|| {
-            format!(
-                "cannot move {} to {}",
-                from.join(&name).display(),
-                to.display()
-            )
-        })?;
-    }
-    Ok(())
-}
-
-fn is_lock_file(name: &str) -> bool {
-    name.starts_with(".tantivy-") && name.ends_with(".lock")
-}
-
-/// Whether a file in an index folder is part of the index: tantivy's metadata, locks and
-/// segment files (named by a 32-digit hex id), or fundstelle's manifest and writer record.
-fn is_index_file(name: &str) -> bool {
-    let segment_id = name.split('.').next().unwrap_or_default();
-    matches!(name, "meta.json" | ".managed.json" | WRITER_PID_FILE)
-        // The manifest, and its temporary file while it is saved.
-        || name.starts_with(MANIFEST_FILE)
-        || is_lock_file(name)
-        || (segment_id.len() == 32 && segment_id.bytes().all(|b| b.is_ascii_hexdigit()))
+    let is_id = id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let is_component = matches!(
+        extension,
+        "idx" | "pos" | "term" | "store" | "fast" | "fieldnorm" | "temp" | "store.temp"
+    ) || extension
+        .strip_suffix(".del")
+        .is_some_and(|opstamp| !opstamp.is_empty() && opstamp.bytes().all(|b| b.is_ascii_digit()));
+    is_id && is_component
 }

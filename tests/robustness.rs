@@ -920,13 +920,18 @@ fn stamp_other_version(index_dir: &Path) {
     fs::write(&path, serde_json::to_vec(&meta).unwrap()).unwrap();
 }
 
-/// Leftovers of rebuilds next to the index folder.
+/// Leftovers of rebuilds: the folder a rebuild builds in (inside the index folder `idx`), and
+/// anything a rebuild of old left beside it.
 fn rebuild_leftovers(root: &Path) -> Vec<String> {
-    fs::read_dir(root)
+    let mut leftovers: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with(".idx"))
-        .collect()
+        .collect();
+    if root.join("idx/.fundstelle-rebuild").exists() {
+        leftovers.push("idx/.fundstelle-rebuild".into());
+    }
+    leftovers
 }
 
 #[test]
@@ -1001,7 +1006,8 @@ fn rebuilding_an_index_kept_among_the_documents_moves_no_document() {
             hit_path(&found(&work, ".", "Wendelstein")[0]),
             "docs/berg.txt"
         );
-        // The rebuild's folders were beside it, and are gone.
+        // The rebuild's folder is gone, and nothing was put beside the index folder.
+        assert!(!work.join(".fundstelle-rebuild").exists());
         let beside: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|entry| entry.unwrap().file_name())
@@ -1009,6 +1015,84 @@ fn rebuilding_an_index_kept_among_the_documents_moves_no_document() {
             .collect();
         assert!(beside.is_empty(), "{beside:?}");
     }
+}
+
+#[test]
+fn a_meta_json_of_someone_elses_is_never_replaced() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    fs::write(root.join("meta.json"), r#"{"title":"Mein Projekt"}"#).unwrap();
+    fs::write(root.join("notiz.txt"), "Der Wendelstein ist ein Berg.\n").unwrap();
+    let output = run(root, &["index", ".", "--index", "."]);
+    assert_sane(&output, "index run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a fundstelle index"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("meta.json")).unwrap(),
+        r#"{"title":"Mein Projekt"}"#
+    );
+}
+
+#[test]
+fn a_rebuild_leaves_files_that_only_look_like_index_files() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    fs::write(root.join("berg.txt"), "Der Wendelstein ist ein Berg.\n").unwrap();
+    let hex = "0123456789abcdef0123456789abcdef";
+    let lookalikes = [
+        format!("{hex}.md"),
+        format!("{hex}.idx.bak"),
+        "fundstelle-manifest.json.bak".to_owned(),
+        ".managed.json.orig".to_owned(),
+    ];
+    for name in &lookalikes {
+        fs::write(root.join(name), "Notizen\n").unwrap();
+    }
+    fs::create_dir(root.join(format!("89abcdef{}", &hex[8..]))).unwrap();
+    index(root, "berg.txt", ".");
+    stamp_other_version(root);
+    let output = index(root, "berg.txt", ".");
+    assert!(
+        stderr(&output).contains("rebuilding"),
+        "{}",
+        stderr(&output)
+    );
+    for name in &lookalikes {
+        assert_eq!(
+            fs::read_to_string(root.join(name)).unwrap(),
+            "Notizen\n",
+            "{name}"
+        );
+    }
+    assert!(root.join(format!("89abcdef{}", &hex[8..])).is_dir());
+    assert!(!root.join(".fundstelle-rebuild").exists());
+    assert_eq!(hit_path(&found(root, ".", "Wendelstein")[0]), "berg.txt");
+}
+
+#[test]
+fn a_manifest_without_its_index_indexes_nothing_less() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    fs::create_dir(root.join("neu")).unwrap();
+    fs::write(root.join("neu/neuland.txt"), "Neuland liegt im Norden.\n").unwrap();
+    index(root, "neu", "idx");
+    // meta.json deleted by hand (or lost): the manifest beside it lists files no index holds.
+    fs::remove_file(root.join("idx/meta.json")).unwrap();
+    index(root, "neu", "idx");
+    let output = index(root, "alt", "idx");
+    assert!(stderr(&output).contains("1 added"), "{}", stderr(&output));
+    assert_eq!(
+        hit_path(&found(root, "idx", "Bamberg")[0]),
+        "alt/bamberg.txt"
+    );
+    assert_eq!(
+        hit_path(&found(root, "idx", "Neuland")[0]),
+        "neu/neuland.txt"
+    );
 }
 
 #[test]
