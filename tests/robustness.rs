@@ -1095,6 +1095,71 @@ fn a_manifest_without_its_index_indexes_nothing_less() {
     );
 }
 
+/// Kills a rebuild at each of its `rename` calls in turn (strace's fault injection: the
+/// index's files, then the switch of `meta.json`, then the manifest) and checks that after the
+/// next run, which names only some of the documents, the index still holds all of them. Needs `strace`, which a plain CI image may lack:
+/// `cargo test --test robustness -- --ignored a_rebuild_killed_at_any_rename`.
+#[test]
+#[ignore = "needs strace"]
+fn a_rebuild_killed_at_any_rename_loses_no_document() {
+    let dir = indexed_old_folder();
+    let root = dir.path();
+    fs::create_dir(root.join("neu")).unwrap();
+    fs::write(root.join("neu/neuland.txt"), "Neuland liegt im Norden.\n").unwrap();
+    index(root, "neu", "idx");
+    stamp_other_version(&root.join("idx"));
+    let pristine = TempDir::new().unwrap();
+    copy_folder(&root.join("idx"), pristine.path());
+    for kill_at in 1.. {
+        fs::remove_dir_all(root.join("idx")).unwrap();
+        copy_folder(pristine.path(), &root.join("idx"));
+        let status = StdCommand::new("strace")
+            .args(["-f", "-o", "/dev/null", "-e", "trace=rename"])
+            .args([
+                "-e",
+                &format!("inject=rename:signal=SIGKILL:when={kill_at}"),
+            ])
+            .arg(binary())
+            .args(["index", "neu", "--index", "idx"])
+            .current_dir(root)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("strace runs");
+        // The next run names one folder only: the index must still hold the other.
+        index(root, "neu", "idx");
+        assert_eq!(
+            hit_path(&found(root, "idx", "Bamberg")[0]),
+            "alt/bamberg.txt",
+            "killed at rename {kill_at}"
+        );
+        assert_eq!(
+            hit_path(&found(root, "idx", "Neuland")[0]),
+            "neu/neuland.txt",
+            "killed at rename {kill_at}"
+        );
+        assert!(kill_at < 100, "the rebuild never finished: {status}");
+        if status.success() {
+            // This run got past its last rename: every one has been tried.
+            assert!(
+                kill_at > 3,
+                "only {kill_at} renames: strace injected nothing?"
+            );
+            break;
+        }
+    }
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
 #[test]
 fn searches_while_an_index_run_works_see_the_old_or_the_new_index() {
     let dir = indexed_old_folder();
