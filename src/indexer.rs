@@ -60,8 +60,8 @@ struct Manifest {
 
 impl Manifest {
     fn load(index_dir: &Path) -> Manifest {
-        // A manifest without an index beside it (one deleted by hand, or a rebuild
-        // interrupted while swapping) describes nothing that is indexed.
+        // A manifest without an index beside it (its meta.json deleted by hand) describes
+        // nothing that is indexed.
         if !index::exists(index_dir) {
             return Manifest::default();
         }
@@ -694,4 +694,28 @@ fn is_segment_file(name: &str) -> bool {
         .strip_suffix(".del")
         .is_some_and(|opstamp| !opstamp.is_empty() && opstamp.bytes().all(|b| b.is_ascii_digit()));
     is_id && is_component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tantivys_own_segment_files_count_as_such() {
+        let id = "0123456789abcdef0123456789abcdef";
+        for extension in ["idx", "pos", "term", "store", "fast", "fieldnorm", "12.del"] {
+            assert!(is_segment_file(&format!("{id}.{extension}")), "{extension}");
+        }
+        for name in [
+            format!("{id}.md"),
+            format!("{id}.idx.bak"),
+            format!("{id}..del"),
+            format!("{}.idx", id.to_uppercase()),
+            format!("{}.idx", &id[1..]),
+            id.to_owned(),
+            "meta.json".to_owned(),
+        ] {
+            assert!(!is_segment_file(&name), "{name}");
+        }
+    }
 }
