@@ -580,11 +580,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     } else {
         // A rebuild cut short after its switch leaves its folder; this run holds the writer
         // lock every rebuild takes, so none is using it.
-        let stale = target.join(REBUILD_DIR);
-        if fs::symlink_metadata(&stale).is_ok_and(|meta| meta.is_dir()) {
-            if let Err(err) = fs::remove_dir_all(&stale) {
-                warn(format_args!("cannot remove {}: {err}", stale.display()));
-            }
+        if let Err(err) = clear_rebuild_dir(&target) {
+            warn(format_args!("{err:#}"));
         }
     }
     summary.index_bytes = Some(folder_size(&config.index_dir));
@@ -606,14 +603,23 @@ const REBUILD_DIR: &str = ".fundstelle-rebuild";
 /// the folder is this program's alone (the caller holds the index's writer lock), and nothing
 /// of the user's is ever moved into it.
 fn rebuild_dir(index_dir: &Path) -> Result<PathBuf> {
+    clear_rebuild_dir(index_dir)?;
     let dir = index_dir.join(REBUILD_DIR);
-    let is_folder = fs::symlink_metadata(&dir).is_ok_and(|meta| meta.is_dir());
-    if is_folder {
-        fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
-    } else if dir.exists() {
+    // Still there: a file or a link of that name, not this program's to delete.
+    if fs::symlink_metadata(&dir).is_ok() {
         bail!("{} is in the way of a rebuild; remove it", dir.display());
     }
     Ok(dir)
+}
+
+/// Removes what a rebuild left in `index_dir`'s [`REBUILD_DIR`], if it is a folder (a link
+/// of that name is not followed). Only while holding the index's writer lock.
+fn clear_rebuild_dir(index_dir: &Path) -> Result<()> {
+    let dir = index_dir.join(REBUILD_DIR);
+    if fs::symlink_metadata(&dir).is_ok_and(|meta| meta.is_dir()) {
+        fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// Replaces the old index in `index_dir` by the one built in `rebuilt`, touching index files
