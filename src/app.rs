@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::analysis::{words, TermCache};
-use crate::index;
+use crate::index::{self, Reading};
 use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
 use crate::output::{stderr_line, write_answer, Answer, Format};
 use crate::query::is_stop_word;
@@ -111,7 +111,11 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
     if let Some(documents) = &config.auto_index {
         refresh_default_index(documents, &config.index_dir)?;
     }
-    let index = index::open(&config.index_dir)?;
+    let reading = match config.queries {
+        Queries::Single(_) => Reading::OneQuery,
+        Queries::Batch(_) => Reading::ManyQueries,
+    };
+    let index = index::open(&config.index_dir, reading)?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut found = false;

@@ -722,7 +722,7 @@ fn corpus_index() -> (TempDir, OpenIndex) {
         split_compounds: true,
     })
     .unwrap();
-    let index = index::open(&index_dir).unwrap();
+    let index = index::open(&index_dir, index::Reading::ManyQueries).unwrap();
     (dir, index)
 }
 
@@ -793,7 +793,10 @@ fn check_search(
 
 #[test]
 fn search_any_query() {
-    let (_dir, index) = corpus_index();
+    let (dir, index) = corpus_index();
+    // The same index as a single search process opens it: keeping no decompressed blocks (and
+    // remembering no stems from earlier queries) must change nothing that is found.
+    let one_query = index::open(&dir.path().join("index"), index::Reading::OneQuery).unwrap();
     let mut runner = TestRunner::new(config(256));
     let strategy = (query(), 1usize..30, any::<bool>());
     if let Err(err) = runner.run(&strategy, |(query, limit, exact)| {
@@ -808,7 +811,8 @@ fn search_any_query() {
                 prop_assert!(!text.contains(char::is_whitespace));
             }
         }
-        check_search(&index, &query, limit, matching)?;
+        let hits = check_search(&index, &query, limit, matching)?;
+        prop_assert_eq!(hits, check_search(&one_query, &query, limit, matching)?);
         Ok(())
     }) {
         panic!("{err}");
@@ -928,7 +932,7 @@ fn single_segment_index(passages: &[&str]) -> (TempDir, OpenIndex) {
     let mut commit = writer.prepare_commit().unwrap();
     commit.set_payload(&index::Stamp::current().to_payload());
     commit.commit().unwrap();
-    let open = index::open(dir.path()).unwrap();
+    let open = index::open(dir.path(), index::Reading::OneQuery).unwrap();
     (dir, open)
 }
 

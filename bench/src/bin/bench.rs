@@ -985,7 +985,10 @@ impl Bench<'_> {
                 )?;
             }
         }
-        let fundstelle = fundstelle::index::open(&self.fundstelle_index)?;
+        let fundstelle = fundstelle::index::open(
+            &self.fundstelle_index,
+            fundstelle::index::Reading::ManyQueries,
+        )?;
         let baseline = Baseline::open(&self.baseline_index)?;
         sets.iter()
             .map(|set| {

@@ -156,7 +156,7 @@ impl System {
     fn open(self, dir: &Path) -> Result<Engine> {
         Ok(match self {
             System::Fundstelle | System::FundstelleNoCompounds => {
-                Engine::Fundstelle(index::open(dir)?)
+                Engine::Fundstelle(index::open(dir, index::Reading::ManyQueries)?)
             }
             System::Baseline => Engine::Baseline(Baseline::open(dir)?),
         })
