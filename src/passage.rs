@@ -526,7 +526,7 @@ impl ListState {
             Marker::Bullet | Marker::Enumeration => true,
             Marker::Dash | Marker::Section => self.current == Some(marker) || !continues(),
             Marker::Numbered(number) => {
-                number == 1 || self.last_number.map(|last| last + 1) == Some(number) || !continues()
+                self.last_number.map(|last| last + 1) == Some(number) || !continues()
             }
         }
     }
@@ -616,7 +616,8 @@ impl Paragraph {
         };
         one_heading_line
             && self.text.chars().count() <= MAX_HEADING_CHARS
-            && !self.text.ends_with(['.', ',', ';', '!', '?'])
+            && !ends_sentence(&self.text)
+            && !self.text.trim_end_matches(CLOSING_MARKS).ends_with(',')
             && list_marker(&self.text).is_none()
     }
 
@@ -995,6 +996,34 @@ Die Sächsische Staatsregierung und der Ministerrat sind am
     }
 
     #[test]
+    fn a_one_that_the_wrapper_moved_to_a_line_start_is_no_list() {
+        let text = "\
+Die Landesregierung will die Förderung der Kommunen im
+1. Halbjahr 2020 fortsetzen und die Mittel dafür im Haushalt
+bereitstellen, sagte der Minister am Dienstag in Dresden.
+
+Beschlossen wurden folgende Punkte:
+1. die Förderung der Kommunen
+2. die Mittel im Haushalt
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    3,
+                    "Die Landesregierung will die Förderung der Kommunen im 1. Halbjahr 2020 \
+                     fortsetzen und die Mittel dafür im Haushalt bereitstellen, sagte der \
+                     Minister am Dienstag in Dresden.",
+                ),
+                (5, 5, "Beschlossen wurden folgende Punkte:"),
+                (6, 6, "1. die Förderung der Kommunen"),
+                (7, 7, "2. die Mittel im Haushalt"),
+            ],
+        );
+    }
+
+    #[test]
     fn list_markers() {
         let cases = [
             ("- Punkt", Some(Marker::Dash)),
@@ -1060,6 +1089,25 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
         assert_eq!(split_document(four_headings).title, "Eins – Zwei – Drei");
         assert_eq!(split_document("Eins\n\nZwei\n").title, "");
         assert_eq!(split_document("Nur ein Satz.\n\nTitel\n").title, "");
+    }
+
+    #[test]
+    fn lines_ending_like_a_sentence_or_a_lead_in_are_no_title() {
+        let after = "\n\nDas Kabinett tagte am Dienstag in Dresden und beriet über den Haushalt.\n";
+        for first in [
+            "Vereinbart wurden folgende Punkte:",
+            "Der Minister sagte: „Wir werden das fördern.“",
+            "(Wir werden das fördern.)",
+            "Erstens, zweitens,",
+        ] {
+            let document = split_document(&format!("{first}{after}"));
+            assert_eq!(document.title, "", "{first:?}");
+            assert_eq!(document.title_passages, 0, "{first:?}");
+        }
+        assert_eq!(
+            split_document(&format!("Haushalt 2020{after}")).title,
+            "Haushalt 2020"
+        );
     }
 
     #[test]
