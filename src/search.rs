@@ -530,7 +530,9 @@ impl Builder<'_> {
                 i = parts_end;
                 continue;
             }
-            if !(drop_stop_words && is_stop_word(&word.exact)) {
+            // Only optional words are dropped: a function word the user requires or excludes
+            // ("+zwischen", "-ohne") is searched as asked.
+            if !(drop_stop_words && occur == Occur::Should && is_stop_word(&word.exact)) {
                 if occur == Occur::Should {
                     // Flat, so that tantivy can prune with block-max WAND over plain term
                     // scorers; the scores add up the same as nested.
@@ -678,15 +680,20 @@ fn build(
         })
         .filter(|(_, _, ws)| !ws.is_empty())
         .collect();
-    // Function words are dropped from free text only if some content word remains.
+    // Optional function words are dropped from free text only if some other word is searched:
+    // a content word, or a word the user requires.
     let has_content_word = analyzed.iter().any(|(occur, clause, ws)| {
-        *occur != Occur::MustNot
-            && (!matches!(clause, Clause::Words(_)) || ws.iter().any(|w| !is_stop_word(&w.exact)))
+        *occur == Occur::Must
+            || (*occur == Occur::Should
+                && (!matches!(clause, Clause::Words(_))
+                    || ws.iter().any(|w| !is_stop_word(&w.exact))))
     });
     let drop_function_words = has_content_word && function_words == FunctionWords::Drop;
     let drops_some = drop_function_words
-        && analyzed.iter().any(|(_, clause, ws)| {
-            matches!(clause, Clause::Words(_)) && ws.iter().any(|w| is_stop_word(&w.exact))
+        && analyzed.iter().any(|(occur, clause, ws)| {
+            *occur == Occur::Should
+                && matches!(clause, Clause::Words(_))
+                && ws.iter().any(|w| is_stop_word(&w.exact))
         });
 
     let free_text_only = matching == Matching::Stemmed

@@ -145,6 +145,36 @@ fn phrase_spans_a_hard_line_break() {
 }
 
 #[test]
+fn a_required_or_excluded_function_word_is_searched_as_asked() {
+    let dir = workspace();
+    let texts = |args: &[&str]| -> Vec<String> {
+        json_search(dir.path(), args)["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // "zwischen" is on the list of function words that free text leaves out.
+    let with = texts(&["Pilotstrecke"]);
+    assert!(
+        with.iter().any(|text| text.contains("zwischen")),
+        "{with:?}"
+    );
+    let without = texts(&["--", "Pilotstrecke -zwischen"]);
+    assert!(
+        without.iter().all(|text| !text.contains("zwischen")),
+        "{without:?}"
+    );
+    let required = texts(&["+zwischen Kabinette"]);
+    assert!(!required.is_empty());
+    assert!(
+        required.iter().all(|text| text.contains("zwischen")),
+        "{required:?}"
+    );
+}
+
+#[test]
 fn exact_lookup_does_not_stem() {
     let dir = workspace();
     assert_eq!(top_lines(dir.path(), &["--exact", "Kabinette"]), (6, 9));
