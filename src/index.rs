@@ -222,6 +222,13 @@ pub fn has_current_stamp(dir: &Path) -> bool {
     stamp(dir).is_some_and(|stamp| stamp == Stamp::current())
 }
 
+/// Whether fundstelle (of any version) has committed to the index in `dir`. Only then does a
+/// manifest beside it describe what the index holds: an index created afresh next to an old
+/// manifest (its `meta.json` deleted by hand) holds none of the files that manifest lists.
+pub fn was_committed(dir: &Path) -> bool {
+    stamp(dir).is_some()
+}
+
 /// The stamp of the last commit in `dir`, if it has one.
 fn stamp(dir: &Path) -> Option<Stamp> {
     #[derive(Deserialize)]

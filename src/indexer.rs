@@ -60,9 +60,9 @@ struct Manifest {
 
 impl Manifest {
     fn load(index_dir: &Path) -> Manifest {
-        // A manifest without an index beside it (its meta.json deleted by hand) describes
-        // nothing that is indexed.
-        if !index::exists(index_dir) {
+        // A manifest without an index beside it (its meta.json deleted by hand), or beside an
+        // index that was created afresh and never committed to, describes nothing indexed.
+        if !index::was_committed(index_dir) {
             return Manifest::default();
         }
         // A missing or unreadable manifest only costs a full re-read of the files.
@@ -265,27 +265,49 @@ impl Scope {
 }
 
 /// Lists the documents under `paths`, with the scopes whose vanished files count as removed.
-/// A named file is taken whatever its extension; folders yield `.txt`/`.md` files.
-fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>, Vec<Scope>)> {
+/// A named file is taken whatever its extension; folders yield `.txt`/`.md` files. A named
+/// path that is gone is an error, unless `indexed` holds files under it: they are removed.
+fn find_documents(
+    paths: &[PathBuf],
+    indexed: &Manifest,
+    skipped: &mut usize,
+) -> Result<(Vec<Found>, Vec<Scope>)> {
     let mut found = Vec::new();
     let mut scopes = Vec::new();
     for root in paths {
-        let meta = fs::metadata(root)
-            .with_context(|| format!("{}: no such file or folder", root.display()))?;
+        let key = key_of(root);
+        let folder = Scope::Folder(match key.as_str() {
+            "." | "" => String::new(),
+            p if p.ends_with('/') => key.clone(),
+            _ => format!("{key}/"),
+        });
+        let meta = match fs::metadata(root) {
+            Ok(meta) => meta,
+            Err(err) => {
+                let scope = [Scope::File(key.clone()), folder]
+                    .into_iter()
+                    .find(|scope| indexed.files.keys().any(|known| scope.covers(known)));
+                match scope {
+                    _ if err.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(err).with_context(|| format!("cannot read {}", root.display()))
+                    }
+                    Some(scope) => {
+                        scopes.push(scope);
+                        continue;
+                    }
+                    None => bail!("{}: no such file or folder", root.display()),
+                }
+            }
+        };
         if meta.is_file() {
-            scopes.push(Scope::File(key_of(root)));
+            scopes.push(Scope::File(key.clone()));
             found.push(Found {
-                key: key_of(root),
+                key,
                 path: root.clone(),
             });
             continue;
         }
-        let prefix = key_of(root);
-        scopes.push(Scope::Folder(match prefix.as_str() {
-            "." | "" => String::new(),
-            p if p.ends_with('/') => prefix,
-            _ => format!("{prefix}/"),
-        }));
+        scopes.push(folder);
         for entry in walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -312,9 +334,27 @@ fn find_documents(paths: &[PathBuf], skipped: &mut usize) -> Result<(Vec<Found>,
             }
         }
     }
-    // Overlapping paths ("docs docs/a.txt") name some files twice: index each once.
-    let mut keys = BTreeSet::new();
-    found.retain(|doc| keys.insert(doc.key.clone()));
+    // Overlapping paths ("docs docs/a.txt") name some files twice: index each once. Two files
+    // whose names are not UTF-8 can read the same ("a\u{FFFD}.txt"): the second is skipped
+    // and named, not lost in silence.
+    let mut paths_by_key: BTreeMap<String, PathBuf> = BTreeMap::new();
+    found.retain(|doc| match paths_by_key.get(&doc.key) {
+        None => {
+            paths_by_key.insert(doc.key.clone(), doc.path.clone());
+            true
+        }
+        Some(first) => {
+            if fs::canonicalize(first).ok() != fs::canonicalize(&doc.path).ok() {
+                *skipped += 1;
+                warn(format_args!(
+                    "{}: skipped (its name is not valid UTF-8; with the invalid bytes replaced \
+                     it reads the same as another file's)",
+                    doc.path.display(),
+                ));
+            }
+            false
+        }
+    });
     Ok((found, scopes))
 }
 
@@ -346,7 +386,8 @@ fn hash(bytes: &[u8]) -> u64 {
 pub fn run(config: &IndexConfig) -> Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let (mut found, scopes) = find_documents(&config.paths, &mut summary.skipped)?;
+    let previous = Manifest::load(&config.index_dir);
+    let (mut found, scopes) = find_documents(&config.paths, &previous, &mut summary.skipped)?;
 
     let rebuild = index::exists(&config.index_dir) && !index::has_current_stamp(&config.index_dir);
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
@@ -361,7 +402,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // names: the old manifest's files that still exist are indexed again too.
         let named: BTreeSet<String> = found.iter().map(|doc| doc.key.clone()).collect();
         let mut lost = Vec::new();
-        for key in Manifest::load(&config.index_dir).files.into_keys() {
+        for key in previous.files.into_keys() {
             if named.contains(&key) {
                 continue;
             }
@@ -386,7 +427,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         }
         Manifest::default()
     } else {
-        Manifest::load(&config.index_dir)
+        previous
     };
 
     // Decide what changed before taking the writer lock: a run with nothing to do is a
@@ -469,12 +510,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             .searchable_segment_metas()
             .is_ok_and(|metas| metas.is_empty());
     // Read again under the lock: another run may have changed it since it was read above.
-    // An index without segments has indexed nothing, whatever a manifest left beside it says.
-    let mut manifest = if fresh {
-        Manifest::default()
-    } else {
-        Manifest::load(&target)
-    };
+    let mut manifest = Manifest::load(&target);
 
     for key in &removed {
         writer.delete_term(Term::from_field_text(fields.path, key));
