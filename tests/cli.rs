@@ -145,6 +145,18 @@ fn phrase_spans_a_hard_line_break() {
 }
 
 #[test]
+fn words_that_stand_only_in_the_title_are_found_in_every_form_of_query() {
+    let dir = workspace();
+    // "Zusammenarbeit stärken" is the seed's second heading line, part of its title.
+    assert_eq!(
+        top_lines(dir.path(), &["\"Zusammenarbeit stärken\""]),
+        (4, 4)
+    );
+    assert_eq!(top_lines(dir.path(), &["--exact", "stärken"]), (4, 4));
+    assert_eq!(top_lines(dir.path(), &["+stärken"]), (4, 4));
+}
+
+#[test]
 fn a_required_or_excluded_function_word_is_searched_as_asked() {
     let dir = workspace();
     let texts = |args: &[&str]| -> Vec<String> {

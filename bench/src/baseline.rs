@@ -58,9 +58,8 @@ pub fn build(files: &[PathBuf], dir: &Path) -> Result<usize> {
             continue;
         };
         let key = indexer::key_of(file);
-        // The passages fundstelle indexes: a document's title headings are not passages apart.
-        let split = split_document(&decoded.text);
-        for passage in &split.passages[split.title_passages..] {
+        // The passages fundstelle indexes.
+        for passage in split_document(&decoded.text).passages {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.path, &key);
             doc.add_u64(fields.line_start, u64::from(passage.line_start));
