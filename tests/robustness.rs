@@ -1268,6 +1268,40 @@ fn indexing_dot_drops_removed_files() {
     assert_eq!(search(dir.path(), "idx", "Watzmann").0, 1);
 }
 
+/// The segments of an index: tantivy writes one `.store` file per segment.
+fn segments(index_dir: &Path) -> usize {
+    fs::read_dir(index_dir)
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".store")
+        })
+        .count()
+}
+
+#[test]
+fn a_new_index_is_one_segment() {
+    // Enough files for every indexing thread to write a segment of its own.
+    let files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            (
+                format!("akte{i:03}.txt"),
+                format!("Die Akte {i} betrifft den Wendelstein und das Kabinett.\n"),
+            )
+        })
+        .collect();
+    let named: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_bytes()))
+        .collect();
+    let dir = docs(&named);
+    let root = dir.path();
+    let output = index(root, "docs", "idx");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(segments(&root.join("idx")), 1);
+    assert_eq!(search(root, "idx", "Wendelstein").1.len(), 10);
+}
+
 #[test]
 fn a_file_named_on_the_command_line_and_deleted_since_is_removed() {
     let dir = docs(&[
