@@ -186,6 +186,9 @@ impl Progress {
     fn writing(&self) {
         self.bar
             .set_message(format!("{} files read; writing the index,", self.files));
+        // Nothing else moves the bar now: redraw it on a timer, so that the message shows.
+        self.bar
+            .enable_steady_tick(std::time::Duration::from_millis(250));
     }
 
     fn finish(&self) {
