@@ -16,6 +16,7 @@ use std::time::{Instant, UNIX_EPOCH};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::decode::decode;
@@ -421,6 +422,9 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                     path: PathBuf::from(&key),
                     key,
                 });
+            } else if scopes.iter().any(|scope| scope.covers(&key)) {
+                // Gone from a file or folder this run names: removed, as in any other run.
+                summary.removed += 1;
             } else {
                 lost.push(key);
             }
@@ -468,7 +472,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         .cloned()
         .collect();
     // An empty folder is an error, unless it held documents before: then they are removed.
-    if found.is_empty() && removed.is_empty() {
+    if found.is_empty() && removed.is_empty() && summary.removed == 0 {
         let names: Vec<String> = config
             .paths
             .iter()
@@ -519,6 +523,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         || index
             .searchable_segment_metas()
             .is_ok_and(|metas| metas.is_empty());
+    if fresh {
+        // The new index is merged into one segment at the end (see `merge_into_one`); a merge
+        // tantivy started on its own meanwhile would take segments from under that one.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+    }
     // Read again under the lock: another run may have changed it since it was read above.
     let mut manifest = Manifest::load(&target);
 
@@ -620,7 +629,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     // Saved while the writer (and so the lock) is still held.
     manifest.save(&target)?;
     if fresh {
-        merge_into_one(&mut writer)?;
+        // Everything is committed already: a merge that fails leaves the index as it is,
+        // in as many segments as it was written.
+        if let Err(err) = merge_into_one(&mut writer) {
+            warn(format_args!("{err:#}; the index stays in several segments"));
+        }
     }
     writer
         .wait_merging_threads()

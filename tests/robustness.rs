@@ -1281,7 +1281,8 @@ fn segments(index_dir: &Path) -> usize {
 
 #[test]
 fn a_new_index_is_one_segment() {
-    // Enough files for every indexing thread to write a segment of its own.
+    // Enough files for every indexing thread to write a segment of its own (on one core there
+    // is one thread, and one segment either way; CI has two).
     let files: Vec<(String, String)> = (0..400)
         .map(|i| {
             (
@@ -1328,6 +1329,20 @@ fn a_file_named_on_the_command_line_and_deleted_since_is_removed() {
     assert_eq!(search(root, "idx", "Wendeltreppe").0, 1);
     assert_eq!(search(root, "idx", "Zugspitze").0, 1);
     assert_eq!(search(root, "idx", "Watzmann").0, 0);
+    // So too when the index is of another version and is rebuilt on the way.
+    fs::write(root.join("docs/b.txt"), "Der Watzmann ist ein Berg.\n").unwrap();
+    index(root, "docs/b.txt", "idx");
+    stamp_other_version(&root.join("idx"));
+    fs::remove_file(root.join("docs/b.txt")).unwrap();
+    let output = run(root, &["index", "docs/b.txt", "--index", "idx"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("1 removed"), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("not found"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(search(root, "idx", "Watzmann").0, 1);
     // A path the index never held is still an error.
     let output = run(root, &["index", "docs/nie.txt", "--index", "idx"]);
     assert_eq!(output.status.code(), Some(2));
