@@ -266,6 +266,14 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
         )
     })?;
     if !has_current_stamp(dir) {
+        // A new index has its meta.json before its first commit: while that first build runs
+        // (or after it was interrupted) the index is empty, not of another version.
+        if !was_committed(dir) && !has_segments(dir) {
+            bail!(
+                "index {} holds nothing yet: its first `fundstelle index` run is still going, or was interrupted (run it again)",
+                dir.display()
+            );
+        }
         bail!(
             "index {} was built by another version of fundstelle; rebuild it with `fundstelle index PATH --index {}`",
             dir.display(),
@@ -301,4 +309,19 @@ pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Field
     analysis::register(&index, split_compounds);
     let fields = Fields::from_schema(&index.schema())?;
     Ok((index, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_before_its_first_commit_is_not_called_another_version() {
+        let dir = tempfile::TempDir::new().unwrap();
+        open_or_create(dir.path(), true).unwrap();
+        let err = open(dir.path(), Reading::OneQuery).err().unwrap();
+        let message = format!("{err:#}");
+        assert!(message.contains("holds nothing yet"), "{message}");
+        assert!(!message.contains("another version"), "{message}");
+    }
 }
