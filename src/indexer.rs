@@ -191,8 +191,12 @@ impl Progress {
         self.bar
             .enable_steady_tick(std::time::Duration::from_millis(250));
     }
+}
 
-    fn finish(&self) {
+/// The bar is cleared however the run ends, so that an error is never printed after a bar
+/// left standing.
+impl Drop for Progress {
+    fn drop(&mut self) {
         self.bar.finish_and_clear();
     }
 }
@@ -638,7 +642,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     writer
         .wait_merging_threads()
         .context("merging index segments failed")?;
-    progress.finish();
+    drop(progress);
     if rebuild_lock.is_some() {
         swap_in(&target, &config.index_dir)?;
     } else {
