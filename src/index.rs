@@ -229,8 +229,9 @@ pub fn was_committed(dir: &Path) -> bool {
     stamp(dir).is_some()
 }
 
-/// The stamp of the last commit in `dir`, if it has one.
-fn stamp(dir: &Path) -> Option<Stamp> {
+/// The stamp of the last commit in `dir`, if it has one (none: no index, another program's,
+/// or one that fundstelle created but never committed to).
+pub fn stamp(dir: &Path) -> Option<Stamp> {
     #[derive(Deserialize)]
     struct Meta {
         payload: Option<String>,

@@ -60,10 +60,11 @@ struct Manifest {
 }
 
 impl Manifest {
-    fn load(index_dir: &Path) -> Manifest {
-        // A manifest without an index beside it (its meta.json deleted by hand), or beside an
-        // index that was created afresh and never committed to, describes nothing indexed.
-        if !index::was_committed(index_dir) {
+    /// The manifest in `index_dir`, if `committed` (fundstelle has committed to the index
+    /// there): one without an index beside it (its meta.json deleted by hand), or beside an
+    /// index that was created afresh and never committed to, describes nothing indexed.
+    fn load(index_dir: &Path, committed: bool) -> Manifest {
+        if !committed {
             return Manifest::default();
         }
         // A missing or unreadable manifest only costs a full re-read of the files.
@@ -401,10 +402,12 @@ fn hash(bytes: &[u8]) -> u64 {
 pub fn run(config: &IndexConfig) -> Result<Summary> {
     let started = Instant::now();
     let mut summary = Summary::default();
-    let previous = Manifest::load(&config.index_dir);
+    // meta.json is read once here: a search of the default index runs this every time.
+    let stamp = index::stamp(&config.index_dir);
+    let previous = Manifest::load(&config.index_dir, stamp.is_some());
     let (mut found, scopes) = find_documents(&config.paths, &previous, &mut summary.skipped)?;
 
-    let rebuild = index::exists(&config.index_dir) && !index::has_current_stamp(&config.index_dir);
+    let rebuild = index::exists(&config.index_dir) && stamp != Some(Stamp::current());
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
     if rebuild && !index::is_ours(&config.index_dir) {
         bail!(
@@ -533,7 +536,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         writer.set_merge_policy(Box::new(NoMergePolicy));
     }
     // Read again under the lock: another run may have changed it since it was read above.
-    let mut manifest = Manifest::load(&target);
+    let mut manifest = Manifest::load(&target, index::was_committed(&target));
 
     for key in &removed {
         writer.delete_term(Term::from_field_text(fields.path, key));
