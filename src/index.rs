@@ -215,13 +215,6 @@ pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
     })
 }
 
-/// Whether the last commit in `dir` was written by this version of fundstelle: its stamp
-/// (tantivy's commit payload in `meta.json`) is [`Stamp::current`]. Reads one small file,
-/// so the indexer can ask on every run without opening the index.
-pub fn has_current_stamp(dir: &Path) -> bool {
-    stamp(dir).is_some_and(|stamp| stamp == Stamp::current())
-}
-
 /// Whether fundstelle (of any version) has committed to the index in `dir`. Only then does a
 /// manifest beside it describe what the index holds: an index created afresh next to an old
 /// manifest (its `meta.json` deleted by hand) holds none of the files that manifest lists.
@@ -229,8 +222,9 @@ pub fn was_committed(dir: &Path) -> bool {
     stamp(dir).is_some()
 }
 
-/// The stamp of the last commit in `dir`, if it has one (none: no index, another program's,
-/// or one that fundstelle created but never committed to).
+/// The stamp of the last commit in `dir` (tantivy's commit payload in `meta.json`), if it has
+/// one (none: no index, another program's, or one that fundstelle created but never committed
+/// to). Reads one small file, so the indexer can ask on every run without opening the index.
 pub fn stamp(dir: &Path) -> Option<Stamp> {
     #[derive(Deserialize)]
     struct Meta {
@@ -266,10 +260,14 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
             dir.display()
         )
     })?;
-    if !has_current_stamp(dir) {
+    let stamp = stamp(dir);
+    if stamp != Some(Stamp::current()) {
         // A new index has its meta.json before its first commit: while that first build runs
         // (or after it was interrupted) the index is empty, not of another version.
-        if !was_committed(dir) && !has_segments(dir) {
+        let empty = index
+            .searchable_segment_metas()
+            .is_ok_and(|metas| metas.is_empty());
+        if stamp.is_none() && empty {
             bail!(
                 "index {} holds nothing yet: its first `fundstelle index` run is still going, or was interrupted (run it again)",
                 dir.display()
