@@ -490,42 +490,89 @@ impl TokenStream for GermanTokenStream<'_> {
 /// every word again.
 pub struct CachedWord {
     pub position: usize,
-    pub is_hyphen_compound: bool,
     pub exact: Rc<str>,
     pub stem: Rc<str>,
-    /// Stems of its compound parts, if `split_if` (see [`cached_words`]) accepted its exact
+    /// Stems of its compound parts, if `split_if` (see [`relevant_words`]) accepted its exact
     /// form: splitting is the costly step, and most words cannot hold what is looked for.
     pub parts: Vec<String>,
 }
 
-/// The words of `text` with their terms, as [`words`] and [`TermCache`] would give them.
-pub fn cached_words(text: &str, split_if: impl Fn(&str) -> bool) -> Vec<CachedWord> {
+/// What one query made of each distinct written word it met, so that each is judged once
+/// however often it occurs in the passages looked at (German text is Zipfian). Keyed by the
+/// word's entry in the thread's [`WordCache`], and forgotten when that cache starts afresh.
+#[derive(Default)]
+pub struct WordVerdicts {
+    generation: u64,
+    verdicts: FxHashMap<usize, Verdict>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Verdict {
+    keep: bool,
+    parts: usize,
+}
+
+/// The words of `text` that `keep` accepts (given exact form, stem and compound parts), as
+/// [`words`] and [`TermCache`] would give them, and the length of `text` in tokens: its words
+/// (hyphenated compounds as their parts) plus the compound parts `split_if` let be found. A
+/// re-ranker scores a passage by the few words that match its query; the others only count.
+pub fn relevant_words(
+    text: &str,
+    verdicts: &mut WordVerdicts,
+    split_if: impl Fn(&str) -> bool,
+    keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
+) -> (Vec<CachedWord>, usize) {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.analyze(text);
-        (0..cache.words.len())
-            .map(|i| {
-                let (span, id) = cache.words[i];
-                let exact = Rc::clone(&cache.entries[id].exact);
-                let stem = Rc::clone(&cache.entries[id].stem);
-                let parts = if split_if(&exact) {
-                    cache
-                        .parts(id, text, &span)
-                        .iter()
-                        .map(|part| part.to_string())
-                        .collect()
-                } else {
-                    Vec::new()
-                };
-                CachedWord {
-                    position: span.position,
-                    is_hyphen_compound: span.is_hyphen_compound,
-                    exact,
-                    stem,
-                    parts,
+        if verdicts.generation != cache.generation {
+            verdicts.verdicts.clear();
+            verdicts.generation = cache.generation;
+        }
+        let mut kept = Vec::new();
+        let mut length = 0;
+        for i in 0..cache.words.len() {
+            let (span, id) = cache.words[i];
+            if span.is_hyphen_compound {
+                continue;
+            }
+            let verdict = match verdicts.verdicts.get(&id) {
+                Some(&verdict) => verdict,
+                None => {
+                    let split = split_if(&cache.entries[id].exact);
+                    if split {
+                        cache.parts(id, text, &span);
+                    }
+                    let entry = &cache.entries[id];
+                    let parts = match &entry.parts {
+                        Some(parts) if split => &parts[..],
+                        _ => &[],
+                    };
+                    let verdict = Verdict {
+                        keep: keep(&entry.exact, &entry.stem, parts),
+                        parts: parts.len(),
+                    };
+                    verdicts.verdicts.insert(id, verdict);
+                    verdict
                 }
-            })
-            .collect()
+            };
+            length += 1 + verdict.parts;
+            if verdict.keep {
+                let entry = &cache.entries[id];
+                kept.push(CachedWord {
+                    position: span.position,
+                    exact: Rc::clone(&entry.exact),
+                    stem: Rc::clone(&entry.stem),
+                    parts: match &entry.parts {
+                        Some(parts) if verdict.parts > 0 => {
+                            parts.iter().map(|part| part.to_string()).collect()
+                        }
+                        _ => Vec::new(),
+                    },
+                });
+            }
+        }
+        (kept, length)
     })
 }
 
@@ -551,6 +598,9 @@ struct WordCache {
     last_text: String,
     spans: Vec<Span>,
     words: Vec<(Span, usize)>,
+    /// Counts the times `entries` started afresh: an entry's index names the same word only
+    /// within one generation.
+    generation: u64,
 }
 
 /// Bound on the distinct words one indexing thread remembers, so memory stays flat on any
@@ -570,6 +620,7 @@ impl Default for WordCache {
             last_text: String::new(),
             spans: Vec::new(),
             words: Vec::new(),
+            generation: 0,
         }
     }
 }
@@ -583,6 +634,7 @@ impl WordCache {
         if self.entries.len() >= WORD_CACHE_LIMIT {
             self.ids.clear();
             self.entries.clear();
+            self.generation += 1;
         }
         self.last_text.clear();
         self.last_text.push_str(text);
@@ -680,6 +732,38 @@ mod tests {
     fn exact_form_keeps_umlauts_and_inflection() {
         assert_eq!(exacts("Behörden Straße"), vec!["behörden", "straße"]);
         assert_ne!(exacts("Kabinett"), exacts("Kabinette"));
+    }
+
+    #[test]
+    fn relevant_words_keep_what_matches_and_count_every_token() {
+        let mut verdicts = WordVerdicts::default();
+        let text = "Die Behörde prüft die Behördenkommunikation der KI-Stelle.";
+        let keep = |_: &str, stem: &str, parts: &[Box<str>]| {
+            stem == "behord" || parts.iter().any(|part| &**part == "behord")
+        };
+        let split_if = |exact: &str| exact.starts_with("behörden");
+        let (kept, length) = relevant_words(text, &mut verdicts, split_if, keep);
+        let kept: Vec<(usize, &str, Vec<String>)> = kept
+            .iter()
+            .map(|w| (w.position, &*w.exact, w.parts.clone()))
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                (1, "behörde", vec![]),
+                (
+                    4,
+                    "behördenkommunikation",
+                    vec!["behord".into(), "kommunikation".into()]
+                ),
+            ]
+        );
+        // Eight words ("KI-Stelle" as its two parts) and the two parts of the compound.
+        assert_eq!(length, 10);
+        // The verdicts of the words met are remembered: the same text again gives the same.
+        let (again, again_length) = relevant_words(text, &mut verdicts, split_if, keep);
+        assert_eq!(again.len(), 2);
+        assert_eq!(again_length, 10);
     }
 
     #[test]

@@ -82,25 +82,44 @@ pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
 
 /// How strongly `word` of the passage matches `query` (0 if not at all).
 fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
-    if *word.stem == *query.stem {
-        1.0 + if *word.exact == *query.exact {
+    form_weight(query, &word.exact, &word.stem, &word.parts)
+}
+
+/// How strongly a word with these forms (exact form, stem, stems of its compound parts)
+/// matches `query` (0 if not at all).
+fn form_weight(query: &QueryWord, exact: &str, stem: &str, parts: &[impl AsRef<str>]) -> f32 {
+    if stem == query.stem {
+        1.0 + if exact == query.exact {
             EXACT_WEIGHT
         } else {
             0.0
         }
-    } else if word.parts.contains(&query.stem) {
+    } else if parts.iter().any(|part| part.as_ref() == query.stem) {
         PART_WEIGHT
-    } else if let Some(part) = query.parts.iter().find(|part| *part.stem == *word.stem) {
+    } else if let Some(part) = query.parts.iter().find(|part| part.stem == stem) {
         QUERY_PART_WEIGHT / query.parts.len() as f32
             * (part.idf / query.idf.max(f32::EPSILON)).min(1.0)
     } else if query
         .typo_distance
-        .is_some_and(|d| stands_in_for_typo(&word.exact, &word.stem, &query.exact, &query.stem, d))
+        .is_some_and(|d| stands_in_for_typo(exact, stem, &query.exact, &query.stem, d))
     {
         TYPO_WEIGHT
     } else {
         0.0
     }
+}
+
+/// Whether a word with these forms matches any of the query's words: only such words of a
+/// passage change its [`score`] beyond its length.
+pub fn matches_any(
+    query: &[QueryWord],
+    exact: &str,
+    stem: &str,
+    parts: &[impl AsRef<str>],
+) -> bool {
+    query
+        .iter()
+        .any(|q| form_weight(q, exact, stem, parts) > 0.0)
 }
 
 /// Whether a word of a passage (exact form and stem) is close enough to a query word the

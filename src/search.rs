@@ -14,7 +14,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{
-    cached_words, may_contain_any, may_stem_to_any, normalize, words, TermCache, Word,
+    may_contain_any, may_stem_to_any, normalize, relevant_words, words, TermCache, Word,
+    WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
@@ -917,22 +918,24 @@ fn reranked(
     }
 
     let stems: Vec<&str> = query_words.iter().map(|q| q.stem.as_str()).collect();
-    let analyse = |text: &str| -> (Vec<PassageWord>, usize) {
-        let mut length = 0;
-        let analysed = cached_words(text, |exact| may_contain_any(exact, &stems))
+    let mut verdicts = WordVerdicts::default();
+    let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
+        let (words, length) = relevant_words(
+            text,
+            &mut verdicts,
+            |exact| may_contain_any(exact, &stems),
+            |exact, stem, parts| rank::matches_any(&query_words, exact, stem, parts),
+        );
+        let words = words
             .into_iter()
-            .filter(|w| !w.is_hyphen_compound)
-            .map(|w| {
-                length += 1 + w.parts.len();
-                PassageWord {
-                    position: w.position,
-                    stem: w.stem,
-                    exact: w.exact,
-                    parts: w.parts,
-                }
+            .map(|w| PassageWord {
+                position: w.position,
+                stem: w.stem,
+                exact: w.exact,
+                parts: w.parts,
             })
             .collect();
-        (analysed, length)
+        (words, length)
     };
     let mut titles: HashMap<String, Vec<PassageWord>> = HashMap::new();
     let mut scored = Vec::with_capacity(candidates.len());
