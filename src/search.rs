@@ -7,10 +7,9 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use anyhow::{Context, Result};
 use rustc_hash::FxHashSet;
 use tantivy::collector::TopDocs;
-use tantivy::query::EnableScoring;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
@@ -1007,7 +1006,7 @@ fn reranked(
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
     let depth = RERANK_CANDIDATES.max(limit);
     let candidates = candidates(index, &rerank.per_word, depth)?;
-    // Stored passages are read only now, so one found by both queries is read once.
+    // Stored passages are read only now: for the candidates, not for every passage matched.
     let candidates = with_stored(index, candidates)?;
 
     let searcher = &index.searcher;
