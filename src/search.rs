@@ -241,7 +241,7 @@ struct Builder<'a> {
     /// and a pasted page of gibberish must not build thousands.
     typo_budget: usize,
     /// [`typo_distance`] of each word asked about so far (by exact form): the main query,
-    /// the coordination query and the re-ranker all need it, and it costs term lookups.
+    /// the re-ranker's per-word queries and its scoring all need it, and it costs term lookups.
     typos: HashMap<String, Option<usize>>,
     /// How the parts of query compounds match.
     parts: Parts,
@@ -761,8 +761,9 @@ fn build(
     })
 }
 
-/// How many candidates of each query the re-ranker looks at: enough to reach past BM25's
-/// length bias, few enough to stay well under a millisecond of extra work.
+/// How long each of the re-ranker's two candidate lists is (see [`candidates`]): enough to
+/// reach past BM25's length bias, few enough to keep the reading and scoring of candidates
+/// under a millisecond.
 const RERANK_CANDIDATES: usize = 40;
 
 /// Runs one query against an open index and returns at most `limit` ranked passages.
@@ -863,12 +864,14 @@ fn with_stored(
 }
 
 /// Candidates for the re-ranker: the `depth` passages that score best for the words
-/// together, and the `depth` best of those that hold at least two different words — the
-/// passages BM25's length penalty would push off the first page though they match the
+/// together, and the `depth` best of those that match at least two of the words' queries —
+/// the passages BM25's length penalty would push off the first page though they match the
 /// question as a whole. One walk through the words' postings finds both, where a top-`depth`
 /// query and tantivy's minimum-should-match query (which walks every posting again, through
 /// a heap) took two: 600 three-word queries at 100 MB in one `--batch` take 0.83–0.90 s
-/// instead of 0.96–1.08 s, with the same pages, and the dev questions' MRR@10 is unchanged.
+/// instead of 0.96–1.08 s, with the same pages for all 200 of them, and the dev questions'
+/// MRR@10 is unchanged. Each word counts once, as in the re-ranker's score: the old top-`depth`
+/// query counted a word typed twice twice, so such a query's page could differ.
 fn candidates(
     index: &OpenIndex,
     per_word: &[Box<dyn Query>],

@@ -660,6 +660,33 @@ fn a_question_never_finds_a_replaced_passage() {
     );
 }
 
+#[test]
+fn a_word_typed_twice_counts_once() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    // More passages per word than the re-ranker takes candidates of each kind.
+    let mut text = String::new();
+    for day in 0..60 {
+        text.push_str(&format!("Das Kabinett tagte am Tag {day}.\n\n"));
+        if day < 45 {
+            text.push_str(&format!("Die Sitzung war am Tag {day} lang.\n\n"));
+        }
+    }
+    fs::write(docs.join("tage.txt"), text).unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let texts = |query: &str| -> Vec<String> {
+        json_search(dir.path(), &["--index", "akten.idx", query])["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let once = texts("Kabinett Sitzung");
+    assert_eq!(once.len(), 10);
+    assert_eq!(texts("Kabinett Kabinett Sitzung"), once);
+}
+
 /// Starts of the line ranges of all hits, best first.
 fn starts(dir: &Path, args: &[&str]) -> Vec<u64> {
     ranges(&json_search(dir, args))
