@@ -443,7 +443,7 @@ impl Tokenizer for GermanTokenizer {
                 match self.form {
                     Form::Exact => self.push(&span, &cache.entries[id].exact),
                     Form::Stem => {
-                        self.push(&span, &cache.entries[id].stem);
+                        self.push(&span, cache.stem(id));
                         if self.split_compounds {
                             for part in cache.parts(id, text, &span) {
                                 self.push(&span, part);
@@ -516,10 +516,14 @@ struct Verdict {
 /// [`words`] and [`TermCache`] would give them, and the length of `text` in tokens: its words
 /// (hyphenated compounds as their parts) plus the compound parts `split_if` let be found. A
 /// re-ranker scores a passage by the few words that match its query; the others only count.
+/// A word whose exact form neither `may_keep` nor `split_if` accepts is not kept, and not
+/// stemmed: in a fresh process nearly every word of the passages read is new, and stemming
+/// them all would be most of the work.
 pub fn relevant_words(
     text: &str,
     verdicts: &mut WordVerdicts,
     split_if: impl Fn(&str) -> bool,
+    may_keep: impl Fn(&str) -> bool,
     keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
 ) -> (Vec<CachedWord>, usize) {
     WORD_CACHE.with(|cache| {
@@ -539,19 +543,7 @@ pub fn relevant_words(
             let verdict = match verdicts.verdicts.get(&id) {
                 Some(&verdict) => verdict,
                 None => {
-                    let split = split_if(&cache.entries[id].exact);
-                    if split {
-                        cache.parts(id, text, &span);
-                    }
-                    let entry = &cache.entries[id];
-                    let parts = match &entry.parts {
-                        Some(parts) if split => &parts[..],
-                        _ => &[],
-                    };
-                    let verdict = Verdict {
-                        keep: keep(&entry.exact, &entry.stem, parts),
-                        parts: parts.len(),
-                    };
+                    let verdict = cache.judge(id, text, &span, &split_if, &may_keep, &keep);
                     verdicts.verdicts.insert(id, verdict);
                     verdict
                 }
@@ -562,7 +554,7 @@ pub fn relevant_words(
                 kept.push(CachedWord {
                     position: span.position,
                     exact: Rc::clone(&entry.exact),
-                    stem: Rc::clone(&entry.stem),
+                    stem: Rc::clone(entry.stem.as_ref().expect("a kept word was stemmed")),
                     parts: match &entry.parts {
                         Some(parts) if verdict.parts > 0 => {
                             parts.iter().map(|part| part.to_string()).collect()
@@ -576,10 +568,11 @@ pub fn relevant_words(
     })
 }
 
-/// What one distinct written word yields; the compound parts are found on first demand.
+/// What one distinct written word yields; its stem and compound parts are worked out on
+/// first demand (the re-ranker needs neither for most words of the passages it reads).
 struct Analyzed {
     exact: Rc<str>,
-    stem: Rc<str>,
+    stem: Option<Rc<str>>,
     parts: Option<Box<[Box<str>]>>,
 }
 
@@ -646,12 +639,10 @@ impl WordCache {
             let id = match self.ids.get(written) {
                 Some(&id) => id,
                 None => {
-                    let exact = normalize(written);
-                    let stem = self.terms.stem(&exact);
                     let id = self.entries.len();
                     self.entries.push(Analyzed {
-                        exact: exact.into(),
-                        stem: stem.into(),
+                        exact: normalize(written).into(),
+                        stem: None,
                         parts: None,
                     });
                     self.ids.insert(written.into(), id);
@@ -660,6 +651,49 @@ impl WordCache {
             };
             self.words.push((span, id));
         }
+    }
+
+    /// The [`Verdict`] on entry `id`, the word at `span` of `text` (see [`relevant_words`]).
+    fn judge(
+        &mut self,
+        id: usize,
+        text: &str,
+        span: &Span,
+        split_if: impl Fn(&str) -> bool,
+        may_keep: impl Fn(&str) -> bool,
+        keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
+    ) -> Verdict {
+        let exact = &self.entries[id].exact;
+        let split = split_if(exact);
+        if !split && !may_keep(exact) {
+            return Verdict {
+                keep: false,
+                parts: 0,
+            };
+        }
+        if split {
+            self.parts(id, text, span);
+        }
+        self.stem(id);
+        let entry = &self.entries[id];
+        let parts = match &entry.parts {
+            Some(parts) if split => &parts[..],
+            _ => &[],
+        };
+        let stem = entry.stem.as_deref().expect("stemmed just above");
+        Verdict {
+            keep: keep(&entry.exact, stem, parts),
+            parts: parts.len(),
+        }
+    }
+
+    /// The stem of entry `id`.
+    fn stem(&mut self, id: usize) -> &Rc<str> {
+        let entry = &mut self.entries[id];
+        if entry.stem.is_none() {
+            entry.stem = Some(self.terms.stem(&entry.exact).into());
+        }
+        entry.stem.as_ref().expect("set just above")
     }
 
     /// Stems of the compound parts of entry `id`, the word at `span` of `text`.
@@ -735,6 +769,43 @@ mod tests {
     }
 
     #[test]
+    fn words_left_unstemmed_by_the_prefix_test_are_the_ones_that_cannot_match() {
+        // Inflections, umlauts, ß, "ae" spellings, digits, hyphens and compounds.
+        let text = "Die Behörden prüften Behördenakten, die Straße und Strassen; Soeder und \
+                    Söders Häuser im Jahr 2019, KI-Strategien und Kabinettssitzungen.";
+        let mut stemmer = Stemmer::default();
+        let stems: Vec<String> = [
+            "Behörde",
+            "Straße",
+            "Söder",
+            "Haus",
+            "2019",
+            "Strategie",
+            "Sitzung",
+        ]
+        .iter()
+        .map(|word| stemmer.stem(&normalize(word)))
+        .collect();
+        let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let keep = |_: &str, stem: &str, parts: &[Box<str>]| {
+            stems.contains(&stem) || parts.iter().any(|part| stems.contains(&&**part))
+        };
+        let split_if = |exact: &str| may_contain_any(exact, &stems);
+        let judged = |may_keep: &dyn Fn(&str) -> bool| {
+            let (kept, length) =
+                relevant_words(text, &mut WordVerdicts::default(), split_if, may_keep, keep);
+            let kept: Vec<(usize, String)> = kept
+                .iter()
+                .map(|w| (w.position, w.exact.to_string()))
+                .collect();
+            (kept, length)
+        };
+        let everything = judged(&|_| true);
+        assert_eq!(everything.0.len(), 10, "{everything:?}");
+        assert_eq!(judged(&|exact| may_stem_to_any(exact, &stems)), everything);
+    }
+
+    #[test]
     fn relevant_words_keep_what_matches_and_count_every_token() {
         let mut verdicts = WordVerdicts::default();
         let text = "Die Behörde prüft die Behördenkommunikation der KI-Stelle.";
@@ -742,7 +813,7 @@ mod tests {
             stem == "behord" || parts.iter().any(|part| &**part == "behord")
         };
         let split_if = |exact: &str| exact.starts_with("behörden");
-        let (kept, length) = relevant_words(text, &mut verdicts, split_if, keep);
+        let (kept, length) = relevant_words(text, &mut verdicts, split_if, |_| true, keep);
         let kept: Vec<(usize, &str, Vec<String>)> = kept
             .iter()
             .map(|w| (w.position, &*w.exact, w.parts.clone()))
@@ -761,7 +832,7 @@ mod tests {
         // Eight words ("KI-Stelle" as its two parts) and the two parts of the compound.
         assert_eq!(length, 10);
         // The verdicts of the words met are remembered: the same text again gives the same.
-        let (again, again_length) = relevant_words(text, &mut verdicts, split_if, keep);
+        let (again, again_length) = relevant_words(text, &mut verdicts, split_if, |_| true, keep);
         assert_eq!(again.len(), 2);
         assert_eq!(again_length, 10);
     }

@@ -1048,12 +1048,22 @@ fn reranked(
     }
 
     let stems: Vec<&str> = query_words.iter().map(|q| q.stem.as_str()).collect();
+    // A passage word matches a query word by its stem, its parts or a typo; its stem can be
+    // a query word's or a query part's only if it begins with it (see `may_stem_to_any`).
+    let stems_and_parts: Vec<&str> = query_words
+        .iter()
+        .flat_map(|q| {
+            std::iter::once(q.stem.as_str()).chain(q.parts.iter().map(|p| p.stem.as_str()))
+        })
+        .collect();
+    let typos = query_words.iter().any(|q| q.typo_distance.is_some());
     let mut verdicts = WordVerdicts::default();
     let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
         let (words, length) = relevant_words(
             text,
             &mut verdicts,
             |exact| may_contain_any(exact, &stems),
+            |exact| typos || may_stem_to_any(exact, &stems_and_parts),
             |exact, stem, parts| rank::matches_any(&query_words, exact, stem, parts),
         );
         let words = words
