@@ -485,13 +485,14 @@ impl TokenStream for GermanTokenStream<'_> {
     }
 }
 
-/// A word of a text with its terms, from the per-thread cache the indexing analyzer uses, so
-/// that looking at many passages at query time (re-ranking) does not normalize and stem
-/// every word again.
-pub struct CachedWord {
+/// A word of a passage with its terms, as the re-ranker scores it: from the per-thread cache
+/// the indexing analyzer uses, so that looking at many passages at query time does not
+/// normalize and stem every word again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassageWord {
     pub position: usize,
-    pub exact: Rc<str>,
     pub stem: Rc<str>,
+    pub exact: Rc<str>,
     /// Stems of its compound parts, if `split_if` (see [`relevant_words`]) accepted its exact
     /// form: splitting is the costly step, and most words cannot hold what is looked for.
     pub parts: Vec<String>,
@@ -525,7 +526,7 @@ pub fn relevant_words(
     split_if: impl Fn(&str) -> bool,
     may_keep: impl Fn(&str) -> bool,
     keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
-) -> (Vec<CachedWord>, usize) {
+) -> (Vec<PassageWord>, usize) {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.analyze(text);
@@ -551,7 +552,7 @@ pub fn relevant_words(
             length += 1 + verdict.parts;
             if verdict.keep {
                 let entry = &cache.entries[id];
-                kept.push(CachedWord {
+                kept.push(PassageWord {
                     position: span.position,
                     exact: Rc::clone(&entry.exact),
                     stem: Rc::clone(entry.stem.as_ref().expect("a kept word was stemmed")),

@@ -12,7 +12,7 @@
 //! ranks the passage that matches the question as a whole. Pure functions: the searcher supplies
 //! the candidates' words and the collection statistics.
 
-use std::rc::Rc;
+use crate::analysis::PassageWord;
 
 /// BM25 saturation, as tantivy's.
 const K1: f32 = 1.2;
@@ -60,16 +60,6 @@ pub struct QueryPart {
     /// Inverse document frequency of the part's stem: a passage that holds only a common part
     /// ("Problem" of "Rechenprobleme") has not earned the rare compound's weight.
     pub idf: f32,
-}
-
-/// A word of a candidate passage, as analysed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PassageWord {
-    pub position: usize,
-    pub stem: Rc<str>,
-    pub exact: Rc<str>,
-    /// Stems of its parts if it is a compound noun.
-    pub parts: Vec<String>,
 }
 
 /// BM25's inverse document frequency.

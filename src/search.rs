@@ -15,12 +15,12 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
 
 use crate::analysis::{
-    may_contain_any, may_stem_to_any, normalize, relevant_words, words, TermCache, Word,
-    WordVerdicts,
+    may_contain_any, may_stem_to_any, normalize, relevant_words, words, PassageWord, TermCache,
+    Word, WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur};
-use crate::rank::{self, PassageWord, QueryPart, QueryWord};
+use crate::rank::{self, QueryPart, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
@@ -1059,23 +1059,13 @@ fn reranked(
     let typos = query_words.iter().any(|q| q.typo_distance.is_some());
     let mut verdicts = WordVerdicts::default();
     let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
-        let (words, length) = relevant_words(
+        relevant_words(
             text,
             &mut verdicts,
             |exact| may_contain_any(exact, &stems),
             |exact| typos || may_stem_to_any(exact, &stems_and_parts),
             |exact, stem, parts| rank::matches_any(&query_words, exact, stem, parts),
-        );
-        let words = words
-            .into_iter()
-            .map(|w| PassageWord {
-                position: w.position,
-                stem: w.stem,
-                exact: w.exact,
-                parts: w.parts,
-            })
-            .collect();
-        (words, length)
+        )
     };
     let mut titles: HashMap<String, Vec<PassageWord>> = HashMap::new();
     let mut scored = Vec::with_capacity(candidates.len());
