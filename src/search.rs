@@ -1,12 +1,12 @@
 //! Turning a parsed query into a tantivy query over the German fields, running it, and
 //! collecting ranked passages with the byte ranges of the words that matched.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use rustc_hash::FxHashSet;
-use tantivy::collector::TopDocs;
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{TopDocs, TopNComputer};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
     RegexQuery, TermQuery,
@@ -884,8 +884,8 @@ fn candidates(
         .map(|query| query.weight(scoring))
         .collect::<tantivy::Result<Vec<_>>>()
         .context("search failed")?;
-    let mut best = TopScores::new(depth);
-    let mut best_together = TopScores::new(depth);
+    let mut best = TopScores::new_with_comparator(depth, NaturalComparator);
+    let mut best_together = TopScores::new_with_comparator(depth, NaturalComparator);
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let mut scorers = weights
             .iter()
@@ -914,90 +914,32 @@ fn candidates(
                 continue;
             }
             let address = DocAddress::new(ordinal as u32, doc);
-            best.offer(score, address);
+            best.push(score, address);
             if words >= 2 {
-                best_together.offer(score, address);
+                best_together.push(score, address);
             }
         }
     }
-    let mut found = best.into_sorted();
+    let mut found = best_first(best);
     let seen: HashSet<DocAddress> = found.iter().map(|&(_, address)| address).collect();
     found.extend(
-        best_together
-            .into_sorted()
+        best_first(best_together)
             .into_iter()
             .filter(|(_, address)| !seen.contains(address)),
     );
     Ok(found)
 }
 
-/// The `limit` best (score, passage) pairs offered, ties to the earlier passage, as tantivy's
-/// `TopDocs` keeps them.
-struct TopScores {
-    limit: usize,
-    /// A min-heap: the worst kept pair on top, to be pushed out by a better one.
-    heap: BinaryHeap<Reverse<Ranked>>,
-    /// The worst kept score once the heap is full: a lower one need not be looked at.
-    threshold: f32,
-}
+/// The `limit` best (score, passage) pairs of those pushed (in index order), best first and
+/// ties to the earlier passage: tantivy's own top-n keeper, as its `TopDocs` uses it.
+type TopScores = TopNComputer<f32, DocAddress, NaturalComparator>;
 
-/// A (score, passage) pair ordered best first: higher score, then earlier passage.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Ranked(f32, DocAddress);
-
-impl Eq for Ranked {}
-
-impl Ord for Ranked {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0).then(other.1.cmp(&self.1))
-    }
-}
-
-impl PartialOrd for Ranked {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl TopScores {
-    fn new(limit: usize) -> TopScores {
-        TopScores {
-            limit,
-            heap: BinaryHeap::with_capacity(limit + 1),
-            threshold: f32::NEG_INFINITY,
-        }
-    }
-
-    #[inline]
-    fn offer(&mut self, score: f32, address: DocAddress) {
-        if self.heap.len() < self.limit {
-            self.heap.push(Reverse(Ranked(score, address)));
-        } else if score >= self.threshold {
-            let ranked = Ranked(score, address);
-            if self.heap.peek().is_some_and(|worst| ranked > worst.0) {
-                self.heap.pop();
-                self.heap.push(Reverse(ranked));
-            }
-        } else {
-            return;
-        }
-        if self.heap.len() == self.limit {
-            self.threshold = self
-                .heap
-                .peek()
-                .map_or(f32::NEG_INFINITY, |worst| worst.0 .0);
-        }
-    }
-
-    /// Best first.
-    fn into_sorted(self) -> Vec<(f32, DocAddress)> {
-        let mut ranked: Vec<Ranked> = self.heap.into_iter().map(|r| r.0).collect();
-        ranked.sort_by(|a, b| b.cmp(a));
-        ranked
-            .into_iter()
-            .map(|Ranked(score, address)| (score, address))
-            .collect()
-    }
+/// The pairs a [`TopScores`] kept, best first.
+fn best_first(top: TopScores) -> Vec<(f32, DocAddress)> {
+    top.into_sorted_vec()
+        .into_iter()
+        .map(|kept| (kept.sort_key, kept.doc))
+        .collect()
 }
 
 /// Candidates (see [`candidates`]), re-scored by [`rank::score`].
@@ -1098,7 +1040,7 @@ mod tests {
     #[test]
     fn top_scores_keep_the_best_and_break_ties_to_the_earlier_passage() {
         let at = |doc| DocAddress::new(0, doc);
-        let mut top = TopScores::new(3);
+        let mut top = TopScores::new_with_comparator(3, NaturalComparator);
         for (score, doc) in [
             (1.0, 0),
             (5.0, 1),
@@ -1108,16 +1050,17 @@ mod tests {
             (2.0, 5),
             (3.0, 6),
         ] {
-            top.offer(score, at(doc));
+            top.push(score, at(doc));
         }
         assert_eq!(
-            top.into_sorted(),
+            best_first(top),
             vec![(5.0, at(1)), (5.0, at(3)), (3.0, at(6))]
         );
-        let mut ties = TopScores::new(2);
-        for doc in [4, 2, 9, 1] {
-            ties.offer(1.0, at(doc));
+        // Passages come in index order, as the walk pushes them.
+        let mut ties = TopScores::new_with_comparator(2, NaturalComparator);
+        for doc in [1, 2, 4, 9, 11] {
+            ties.push(1.0, at(doc));
         }
-        assert_eq!(ties.into_sorted(), vec![(1.0, at(1)), (1.0, at(2))]);
+        assert_eq!(best_first(ties), vec![(1.0, at(1)), (1.0, at(2))]);
     }
 }
