@@ -608,6 +608,8 @@ fn escape_regex(literal: &str) -> String {
 /// A query ready to run: the tantivy query, what to highlight, and for plain free-text
 /// queries of several words, what [`rank`] needs to re-rank the candidates.
 struct Plan {
+    /// The query run for the page, unless the plan re-ranks: its candidates come from the
+    /// per-word queries of `rerank` (this one still decides whether anything is searched).
     query: Box<dyn Query>,
     /// For a bare compound, the query without its parts, tried first.
     whole_words: Option<Box<dyn Query>>,
