@@ -30,6 +30,11 @@ const TITLE_BOOST: f32 = 0.5;
 /// Words of a query beyond this many are ignored.
 const MAX_QUERY_WORDS: usize = 10_000;
 
+/// Exact forms of a phrase rewarded, at most: each reward is a level of nested queries (see
+/// [`Builder::phrase`]), and tantivy builds their scorers recursively, so a pasted phrase of a
+/// thousand words would overflow the stack; a phrase that long is ranked by its stems alone.
+const MAX_PHRASE_REWARDS: usize = 32;
+
 /// Weight of the indexed words close to a query word that the index does not know.
 const TYPO_BOOST: f32 = 0.5;
 /// At most this many unknown words of a query are corrected.
@@ -459,7 +464,9 @@ impl Builder<'_> {
             stems.push((offset, Term::from_field_text(self.fields.text, &stem)));
             // Function words ("der", "in") have the longest postings there are, and rewarding
             // their form tells nothing: they are left out of the reward.
-            if self.matching == Matching::Exact || !is_stop_word(&w.exact) {
+            if self.matching == Matching::Exact
+                || (!is_stop_word(&w.exact) && exacts.len() < MAX_PHRASE_REWARDS)
+            {
                 exacts.push(Self::term_query(self.fields.exact, &w.exact));
             }
         }

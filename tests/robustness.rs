@@ -462,6 +462,22 @@ fn a_ten_thousand_letter_word_finds_itself() {
     assert_eq!(found(dir.path(), "idx", "Nachher").len(), 1);
 }
 
+/// A phrase is scored with one nested query level per rewarded word: a pasted paragraph in
+/// quotes must not overflow the stack (a thousand words did).
+#[test]
+fn a_pasted_phrase_of_ten_thousand_words_is_answered() {
+    let text = "Bayern und Sachsen tagen gemeinsam.\n";
+    let dir = docs(&[("a.txt", text.as_bytes())]);
+    index(dir.path(), "docs", "idx");
+    let distinct: Vec<String> = (0..10_000).map(|n| format!("wort{n}")).collect();
+    for words in [vec!["Bayern"; 1000].join(" "), distinct.join(" ")] {
+        let (code, _) = search(dir.path(), "idx", &format!("\"{words}\""));
+        assert_eq!(code, 1, "found nowhere, and answered");
+    }
+    let (code, hits) = search(dir.path(), "idx", "\"Bayern und Sachsen\"");
+    assert_eq!((code, hits.len()), (0, 1));
+}
+
 #[test]
 fn mixed_scripts_and_combining_marks() {
     let dir = docs(&[
