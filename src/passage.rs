@@ -78,7 +78,18 @@ const TITLE_SEPARATOR: &str = " – ";
 
 /// After a hyphen at a line's end, these words mark an elided compound ("Bundes- und
 /// Landesbehörden") rather than a word broken by the wrapper, so hyphen and space both stay.
-const HYPHEN_CONJUNCTIONS: [&str; 6] = ["und", "oder", "bis", "sowie", "als", "wie"];
+const HYPHEN_CONJUNCTIONS: [&str; 10] = [
+    "und",
+    "oder",
+    "bis",
+    "sowie",
+    "als",
+    "wie",
+    "bzw.",
+    "beziehungsweise",
+    "und/oder",
+    "noch",
+];
 
 /// German month names and their abbreviations: "21. Mai" at a line's start is a date that the
 /// wrapper moved there, not the 21st item of a numbered list.
@@ -498,11 +509,23 @@ fn hyphen_joint(line: &str, next: &str) -> Joint {
         Joint::DropHyphen
     } else if HYPHEN_CONJUNCTIONS.contains(&word) {
         Joint::Space
-    } else if word.chars().next().is_some_and(char::is_lowercase) {
+    } else if word.chars().next().is_some_and(char::is_lowercase) && !is_abbreviation(line) {
         Joint::DropHyphen
     } else {
         Joint::Glue
     }
+}
+
+/// Whether the word before a line's final hyphen is an abbreviation or holds a number ("EDV-",
+/// "IT-", "H2O-"): a wrapper breaks no such word, so the hyphen is part of the compound
+/// ("EDV-gestützte", "UVP-pflichtig").
+fn is_abbreviation(line: &str) -> bool {
+    let word = line
+        .trim_end_matches(LINE_END_HYPHENS)
+        .rsplit(|c: char| c.is_whitespace() || c == '-')
+        .next()
+        .unwrap_or("");
+    word.chars().filter(|c| c.is_uppercase()).count() >= 2 || word.chars().any(|c| c.is_numeric())
 }
 
 /// A list marker at the start of a line.
@@ -1218,6 +1241,25 @@ und Landesbehörden.
         );
         // A dash after a space is no hyphenation: the space stays.
         assert_passages("Bayern -\nSachsen", &[(1, 2, "Bayern - Sachsen")]);
+        // An abbreviation keeps its hyphen before a lower-case word; more words elide a
+        // compound's second part.
+        assert_passages(
+            "die EDV-\ngestützte und UVP-\npflichtige Prüfung von H2O-\nhaltigen Anlagen",
+            &[(
+                1,
+                4,
+                "die EDV-gestützte und UVP-pflichtige Prüfung von H2O-haltigen Anlagen",
+            )],
+        );
+        assert_passages(
+            "weder Bundes-\nnoch Landesrecht, Ein-\nund/oder Ausfuhr, Bundes-\nbzw. Landesbehörden",
+            &[(
+                1,
+                4,
+                "weder Bundes- noch Landesrecht, Ein- und/oder Ausfuhr, Bundes- bzw. \
+                 Landesbehörden",
+            )],
+        );
     }
 
     #[test]
