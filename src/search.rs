@@ -120,8 +120,17 @@ impl Highlighter {
             } else {
                 String::new()
             };
+            // A stand-in may be a part of a compound, as indexed ("Lohnsteur" finds
+            // "Lohnsteuerhilfeverein" by its part "lohnsteuer").
+            let parts = if self.typos.is_empty() {
+                Vec::new()
+            } else {
+                terms.part_stems(word)
+            };
             for typo in &self.typos {
-                if typo.stands_in(&word.exact, &stem) {
+                if typo.stands_in(&word.exact, &stem)
+                    || parts.iter().any(|part| typo.stands_in(part, part))
+                {
                     marked[i] = true;
                     let correction = Correction {
                         typed: typo.exact.clone(),
@@ -590,10 +599,12 @@ fn typo_distance(
             .doc_freq(&Term::from_field_text(field, text))
             .map_or(true, |df| df > 0)
     };
+    // A compound found nowhere as a whole is found by its parts if every part is known; if
+    // one is not, the split was likely a typo's ("Verordung" into "veror" and "dung").
     if known(fields.text, stem)
         || known(fields.exact, &word.exact)
         || known(fields.title_terms, stem)
-        || parts.iter().any(|part| known(fields.text, part))
+        || (!parts.is_empty() && parts.iter().all(|part| known(fields.text, part)))
     {
         return None;
     }

@@ -899,6 +899,37 @@ fn unknown_words_fall_back_to_close_words_and_say_so() {
     assert_eq!(ranges(&answer)[0].1, 51);
 }
 
+/// A misspelt compound split into a made-up part and a real one ("Quantenkomunikation" into
+/// "quanten" and "komunikation", "Zusamenarbeit" into "zusamen" and "arbeit") was searched
+/// as those parts and found nothing; and a correction found as part of a compound was shown
+/// without a highlight or a note.
+#[test]
+fn misspelt_compounds_are_corrected_and_parts_that_stand_in_are_shown() {
+    let dir = workspace();
+    for (typed, found) in [
+        ("Quantenkomunikation", "Quantenkommunikation"),
+        ("Zusamenarbeit", "Zusammenarbeit"),
+    ] {
+        let answer = json_search(dir.path(), &[typed]);
+        let hits = answer["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{typed}: nothing found");
+        for hit in hits {
+            assert_eq!(
+                hit["corrections"],
+                serde_json::json!([[typed.to_lowercase(), found]]),
+                "{typed}"
+            );
+        }
+        assert_eq!(top_highlights(&answer), vec![found]);
+    }
+    // "zusam" stands in for the part "zusamm" of "Zusammenarbeit", as indexed.
+    let answer = json_search(dir.path(), &["Zusam"]);
+    for hit in answer["hits"].as_array().unwrap() {
+        assert!(!highlighted(hit).is_empty(), "{hit}");
+        assert!(hit.get("corrections").is_some(), "{hit}");
+    }
+}
+
 #[test]
 fn a_question_whose_content_words_match_nothing_falls_back_to_its_other_words() {
     let dir = workspace();
