@@ -122,6 +122,15 @@ const MONTHS: [&str; 26] = [
     "Dez",
 ];
 
+/// Abbreviations with a full stop that German texts, laws above all, use mid-sentence: a line
+/// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that often
+/// end a sentence too ("usw.", "etc.", "e. V.") are left out.
+const ABBREVIATIONS: [&str; 34] = [
+    "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.", "h.", "d.h.", "u.", "a.", "u.a.",
+    "bzw.", "vgl.", "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.",
+    "St.", "v.", "Ziff.", "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "i.V.m.",
+];
+
 /// Characters that may follow a sentence's final punctuation mark on a line.
 const CLOSING_MARKS: [char; 10] = ['"', '\'', '»', '«', '“', '”', '‘', '’', ')', ']'];
 
@@ -264,9 +273,28 @@ fn first_word(text: &str) -> &str {
 
 /// Whether a line ends a sentence (or a clause that a list or quotation follows), ignoring
 /// closing quotes and brackets. Wrapped lines mostly end mid-sentence, paragraphs almost never.
+/// A full stop after an abbreviation ("Nr.", "Abs.", "z. B.") ends no sentence.
 fn ends_sentence(line: &str) -> bool {
-    line.trim_end_matches(CLOSING_MARKS)
-        .ends_with(['.', '!', '?', ':', ';', '…'])
+    let line = line.trim_end_matches(CLOSING_MARKS);
+    line.ends_with(['.', '!', '?', ':', ';', '…'])
+        && !line
+            .rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(|word| ABBREVIATIONS.contains(&word))
+}
+
+/// Whether `line` ends a sentence before `next`: not if it ends in a day ("am 21.") and
+/// `next` starts with a month ("Mai 2019").
+fn ends_sentence_before(line: &str, next: &str) -> bool {
+    let day = line
+        .rsplit(char::is_whitespace)
+        .next()
+        .and_then(|word| word.strip_suffix('.'))
+        .is_some_and(|number| {
+            (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+        });
+    let month = MONTHS.contains(&first_word(next).trim_end_matches('.'));
+    ends_sentence(line) && !(day && month)
 }
 
 /// What the fit rule knows about the lines around one line break.
@@ -302,7 +330,7 @@ impl Wrap {
 
     /// Whether `line` was wrapped rather than ending its paragraph, judged by the fit rule.
     fn wrapped(self, line: &Line, next: &Line) -> bool {
-        if ends_sentence(line.text) {
+        if ends_sentence_before(line.text, next.text) {
             self.corroborated && self.full(line, next)
         } else {
             self.nearly_full(line, next)
@@ -314,7 +342,7 @@ impl Wrap {
     /// ("am" / "21. Mai 2019", "nach" / "§ 5 Abs. 1", "Sachsen" / "– so der Minister –").
     fn cut_mid_sentence(self, line: &Line, next: &Line) -> bool {
         ends_with_hyphenated_word(line.text)
-            || (!ends_sentence(line.text) && self.nearly_full(line, next))
+            || (!ends_sentence_before(line.text, next.text) && self.nearly_full(line, next))
     }
 }
 
@@ -402,8 +430,9 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
         }
         let (line, next) = (&lines[pair[0].lines.start], &lines[pair[1].lines.start]);
         let wrap = run_wraps[run_of_block[index]];
-        let wrapped =
-            wrap.is_some_and(|wrap| !ends_sentence(line.text) && wrap.nearly_full(line, next));
+        let wrapped = wrap.is_some_and(|wrap| {
+            !ends_sentence_before(line.text, next.text) && wrap.nearly_full(line, next)
+        });
         long_samples += usize::from(wrap.is_some_and(|wrap| 4 * line.width >= 3 * wrap.width));
         sample_blocks.push(index);
         wrapped_before.push(wrapped_before.last().unwrap_or(&0) + usize::from(wrapped));
@@ -1219,6 +1248,39 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
         assert_passages(
             "Erster Absatz.\r\n\rZweiter Absatz.",
             &[(1, 1, "Erster Absatz."), (3, 3, "Zweiter Absatz.")],
+        );
+    }
+
+    /// A line ending in an abbreviation or a day before its month ends no sentence, so a
+    /// short wrapped paragraph (no other line to corroborate the wrapping) stays whole.
+    #[test]
+    fn abbreviations_and_dates_at_line_ends_end_no_sentence() {
+        let text = "\
+Die Sächsische Staatsregierung und der Bayerische Ministerrat sind am 21.
+Mai 2019 zu einer gemeinsamen Kabinettssitzung zusammengekommen.
+
+Die Frist bestimmt sich nach den Vorschriften des § 5 Abs. 2 und Nr.
+3 der Verordnung über die Gebühren der Behörden des Bundes.
+
+Das Kabinett tagte in Dresden.
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    2,
+                    "Die Sächsische Staatsregierung und der Bayerische Ministerrat sind am 21. \
+                     Mai 2019 zu einer gemeinsamen Kabinettssitzung zusammengekommen.",
+                ),
+                (
+                    4,
+                    5,
+                    "Die Frist bestimmt sich nach den Vorschriften des § 5 Abs. 2 und Nr. 3 der \
+                     Verordnung über die Gebühren der Behörden des Bundes.",
+                ),
+                (7, 7, "Das Kabinett tagte in Dresden."),
+            ],
         );
     }
 
