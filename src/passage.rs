@@ -566,8 +566,11 @@ enum Marker {
     Dash,
     /// "§": a section heading, or a citation that the wrapper moved to the line's start.
     Section,
-    /// "(1)", "(a)", "1)", "a)", "aa)", "(2a)": unambiguous enumerations.
+    /// "(1)", "(a)", "a)", "aa)", "(2a)": unambiguous enumerations.
     Enumeration,
+    /// "1)", "19)": an item, or the end of a bracketed reference ("(§" / "19)", "Abschnitt 2
+    /// und" / "3)") that the wrapper moved to the line's start.
+    NumberedBracket,
     /// "1.", "2.": an item, or an ordinal ("20. Jahrhundert") that the wrapper moved there.
     Numbered(u32),
 }
@@ -583,8 +586,13 @@ fn list_marker(line: &str) -> Option<Marker> {
         "§" | "§§" => Some(Marker::Section),
         _ => {
             if let Some(label) = marker.strip_suffix(')') {
-                let label = label.strip_prefix('(').unwrap_or(label);
-                return is_enumeration_label(label).then_some(Marker::Enumeration);
+                return match label.strip_prefix('(') {
+                    Some(label) => is_enumeration_label(label).then_some(Marker::Enumeration),
+                    None if label.bytes().all(|b| b.is_ascii_digit()) => {
+                        is_enumeration_label(label).then_some(Marker::NumberedBracket)
+                    }
+                    None => is_enumeration_label(label).then_some(Marker::Enumeration),
+                };
             }
             let number = marker.strip_suffix('.')?;
             let is_number =
@@ -640,7 +648,9 @@ impl ListState {
         let continues = || wrap.cut_mid_sentence(line, next);
         match marker {
             Marker::Bullet | Marker::Enumeration => true,
-            Marker::Dash | Marker::Section => self.current == Some(marker) || !continues(),
+            Marker::Dash | Marker::Section | Marker::NumberedBracket => {
+                self.current == Some(marker) || !continues()
+            }
             Marker::Numbered(number) => {
                 self.last_number.map(|last| last + 1) == Some(number) || !continues()
             }
@@ -1150,6 +1160,7 @@ Beschlossen wurden folgende Punkte:
             ("(1) Absatz", Some(Marker::Enumeration)),
             ("(2a) Absatz", Some(Marker::Enumeration)),
             ("a) Buchstabe", Some(Marker::Enumeration)),
+            ("19) Punkt", Some(Marker::NumberedBracket)),
             ("aa) Doppelbuchstabe", Some(Marker::Enumeration)),
             ("  12. Punkt", Some(Marker::Numbered(12))),
             ("3.", Some(Marker::Numbered(3))),
@@ -1280,6 +1291,31 @@ Das Kabinett tagte in Dresden.
                      Verordnung über die Gebühren der Behörden des Bundes.",
                 ),
                 (7, 7, "Das Kabinett tagte in Dresden."),
+            ],
+        );
+    }
+
+    /// "3)" after a line cut mid-sentence ends a bracketed reference; after a full stop or in
+    /// a list of such items it is an item.
+    #[test]
+    fn a_wrapped_closing_bracket_number_is_no_item() {
+        let text = "\
+Die Mittel werden nach dem Schlüssel der Anlage (siehe Abschnitt 2 und
+3) verteilt und jährlich überprüft.
+1) erstens
+2) zweitens
+";
+        assert_passages(
+            text,
+            &[
+                (
+                    1,
+                    2,
+                    "Die Mittel werden nach dem Schlüssel der Anlage (siehe Abschnitt 2 und 3) \
+                     verteilt und jährlich überprüft.",
+                ),
+                (3, 3, "1) erstens"),
+                (4, 4, "2) zweitens"),
             ],
         );
     }
