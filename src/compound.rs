@@ -26,6 +26,10 @@ const MIN_WORD_CHARS: usize = 8;
 const MIN_HEAD_CHARS: usize = 4;
 const MIN_MODIFIER_CHARS: usize = 4;
 const MIN_UNKNOWN_MODIFIER_CHARS: usize = 5;
+/// After an unknown modifier the head must be longer than [`MIN_HEAD_CHARS`]: a long unknown
+/// word ends in some short noun often by chance ("Verordung" in "Dung", "Reaktivitätstransiente"
+/// in "Ente"), and a misspelt word split so escapes correction.
+const MIN_HEAD_AFTER_UNKNOWN_CHARS: usize = 5;
 /// Linking elements (Fugen) that may stand between modifier and head, longest first.
 const LINKS: &[&str] = &["es", "en", "er", "s", "n", "e"];
 /// Most split attempts for one word: nested splitting could otherwise grow exponentially on
@@ -144,7 +148,10 @@ impl Splitter {
             let Some(head_entry) = lookup(&self.map, head).filter(|e| e.noun) else {
                 continue;
             };
-            let Some((mut parts, modifier_score)) = self.modifier(modifier, depth, attempts) else {
+            let head_chars = head.chars().count();
+            let Some((mut parts, modifier_score)) =
+                self.modifier(modifier, head_chars, depth, attempts)
+            else {
                 continue;
             };
             parts.push(head.to_owned());
@@ -157,10 +164,12 @@ impl Splitter {
     }
 
     /// Reads `modifier` as a lexicon word (with or without a linking element), a compound,
-    /// or a long unknown word; returns its parts and the product of their frequencies.
+    /// or a long unknown word before a head of `head_chars` letters; returns its parts and the
+    /// product of their frequencies.
     fn modifier(
         &self,
         modifier: &str,
+        head_chars: usize,
         depth: usize,
         attempts: &mut u32,
     ) -> Option<(Vec<String>, f64)> {
@@ -195,7 +204,9 @@ impl Splitter {
         }
         let letters = modifier.chars().count();
         let has_vowel = modifier.chars().any(|c| "aeiouäöüy".contains(c));
-        (letters >= MIN_UNKNOWN_MODIFIER_CHARS && has_vowel)
+        (letters >= MIN_UNKNOWN_MODIFIER_CHARS
+            && has_vowel
+            && head_chars >= MIN_HEAD_AFTER_UNKNOWN_CHARS)
             .then(|| (vec![modifier.to_owned()], 1.0))
     }
 }
@@ -262,6 +273,11 @@ mod tests {
             "beispielsweise",
             "unternehmen",
             "kommunikation",
+            // An unknown word does not end in a short noun by chance: misspelt "Verordnung",
+            // "Reaktivität|transiente", "Baugeräte" (its modifier "Bau" is too short).
+            "verordung",
+            "reaktivitätstransiente",
+            "baugeräte",
         ] {
             assert_eq!(split(word), None, "{word}");
         }
