@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use fundstelle::app::{Queries, SearchConfig, DEFAULT_DOCUMENTS, DEFAULT_INDEX};
 use fundstelle::indexer::IndexConfig;
@@ -26,6 +27,14 @@ pub struct Opts {
 pub fn usage_error(err: &clap::Error, args: &[OsString]) -> String {
     // Display is the plain text, without ANSI styling: "error: MESSAGE\n  LIST\n\n  tip: TIP\n
     // \nUsage: …\n\nFor more information, try '--help'.\n".
+    // "-Bayern" (a query excluding a word) is read as the short flags "-B", "-a", …: clap
+    // names the first, and its tip would search for "-B". Name the whole word instead.
+    if let Some(word) = short_flags_word(err, args) {
+        return format!(
+            "unexpected argument '{word}' found; to search for it, use '-- {word}' (see '{}')",
+            help_for(args)
+        );
+    }
     let text = err.render().to_string();
     let message = text.split("\n\n").next().unwrap_or_default();
     let message = message.strip_prefix("error: ").unwrap_or(message);
@@ -39,6 +48,23 @@ pub fn usage_error(err: &clap::Error, args: &[OsString]) -> String {
         line = format!("{line}; {tip}");
     }
     format!("{line} (see '{}')", help_for(args))
+}
+
+/// The argument that clap read as a cluster of unknown short flags ("-Bayern" for "-B").
+fn short_flags_word(err: &clap::Error, args: &[OsString]) -> Option<String> {
+    if err.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(flag)) = err.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    args.iter()
+        .skip(1)
+        .filter_map(|arg| arg.to_str())
+        .find(|arg| {
+            !arg.starts_with("--") && arg.starts_with(flag.as_str()) && arg.len() > flag.len()
+        })
+        .map(str::to_owned)
 }
 
 /// The help that explains a usage error: the subcommand's when the error is in one (its flags

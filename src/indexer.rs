@@ -112,13 +112,14 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} added, {} changed, {} removed, {} unchanged, {} skipped; {} passages from {} in {:.2} s",
+            "{} added, {} changed, {} removed, {} unchanged, {} skipped; {} passage{} from {} in {:.2} s",
             self.added,
             self.changed,
             self.removed,
             self.unchanged,
             self.skipped,
             self.passages,
+            if self.passages == 1 { "" } else { "s" },
             human_bytes(self.bytes),
             self.seconds
         )?;

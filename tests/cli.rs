@@ -378,7 +378,7 @@ fn usage_errors_are_one_line_that_points_to_the_help() {
     );
     assert_eq!(
         usage_error(dir, &["search", "-Bayern"]),
-        "fundstelle: unexpected argument '-B' found; to pass '-B' as a value, use '-- -B' \
+        "fundstelle: unexpected argument '-Bayern' found; to search for it, use '-- -Bayern' \
          (see 'fundstelle search --help')"
     );
     // A list clap puts on a line of its own is joined on.
@@ -1083,7 +1083,7 @@ fn overlapping_paths_index_each_file_once() {
         .unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("1 added") && stderr.contains("1 passages"),
+        stderr.contains("1 added") && stderr.contains("1 passage from"),
         "{stderr}"
     );
 }
