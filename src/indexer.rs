@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::{Instant, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
@@ -246,12 +246,38 @@ fn warn(message: impl std::fmt::Display) {
     crate::output::stderr_line(format_args!("warning: {message}"));
 }
 
-/// The path under which a file is stored: as the user named it, with '/' separators (public
-/// for the benchmark's baseline, which must report hits under the same paths).
+/// The path under which a file is stored: as the user named it, cleaned so that every
+/// spelling of one file is one key ("./akten/../akten/a.txt" and an absolute path inside the
+/// current folder are "akten/a.txt"), with '/' separators (public for the benchmark's
+/// baseline, which must report hits under the same paths). Cleaning is lexical, as the path
+/// was named: "x/.." is dropped without asking whether x is a symbolic link.
 pub fn key_of(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    let text = text.strip_prefix("./").unwrap_or(&text);
-    text.replace(std::path::MAIN_SEPARATOR, "/")
+    let current = path
+        .is_absolute()
+        .then(std::env::current_dir)
+        .and_then(Result::ok);
+    let path = current
+        .as_deref()
+        .and_then(|current| path.strip_prefix(current).ok())
+        .unwrap_or(path);
+    let mut parts: Vec<Component> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(part),
+            },
+            _ => parts.push(part),
+        }
+    }
+    let cleaned: PathBuf = parts.iter().collect();
+    cleaned
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
 fn is_document(path: &Path) -> bool {
@@ -419,17 +445,20 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let old = if rebuild {
         // The rebuilt index must hold everything the old one did, not only what this run
         // names: the old manifest's files that still exist are indexed again too.
-        let named: BTreeSet<String> = found.iter().map(|doc| doc.key.clone()).collect();
+        let mut named: BTreeSet<String> = found.iter().map(|doc| doc.key.clone()).collect();
         let mut lost = Vec::new();
         for key in previous.files.into_keys() {
             if named.contains(&key) {
                 continue;
             }
             if Path::new(&key).is_file() {
-                found.push(Found {
-                    path: PathBuf::from(&key),
-                    key,
-                });
+                // Under its cleaned key: an index from before keys were cleaned may hold a
+                // file twice, under two spellings.
+                let path = PathBuf::from(&key);
+                let key = key_of(&path);
+                if named.insert(key.clone()) {
+                    found.push(Found { path, key });
+                }
             } else if scopes.iter().any(|scope| scope.covers(&key)) {
                 // Gone from a file or folder this run names: removed, as in any other run.
                 summary.removed += 1;

@@ -1065,6 +1065,37 @@ fn title_words_neither_satisfy_nor_exclude_required_words() {
     assert_eq!(search(&["Beta"]), 3);
 }
 
+/// "./akten/../akten" and the absolute path of "akten" name the same files: indexing them
+/// again changes nothing, and each file is found once, under one path.
+#[test]
+fn every_spelling_of_a_path_is_one_file() {
+    let dir = workspace();
+    let docs = doc_dir(dir.path());
+    fs::write(docs.join("a.txt"), "Ein Absatz über Kabinette.\n").unwrap();
+    let absolute = docs.canonicalize().unwrap();
+    let absolute = absolute.to_str().unwrap();
+    for (path, summary) in [
+        ("akten", "1 added"),
+        ("./akten/../akten/", "1 unchanged"),
+        (absolute, "1 unchanged"),
+    ] {
+        let output = fundstelle(dir.path())
+            .args(["index", path, "--index", "akten.idx"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains(summary), "{path}: {stderr}");
+    }
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Kabinette"]);
+    let paths: Vec<&str> = answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["akten/a.txt"]);
+}
+
 #[test]
 fn overlapping_paths_index_each_file_once() {
     let dir = workspace();
