@@ -170,7 +170,7 @@ pub fn split_document(text: &str) -> SplitDocument {
     let title_headings = title_headings(&paragraphs);
     let title = paragraphs[..title_headings]
         .iter()
-        .map(|paragraph| paragraph.text.as_str())
+        .map(|paragraph| without_heading_marks(&paragraph.text))
         .collect::<Vec<_>>()
         .join(TITLE_SEPARATOR);
     let mut passages = Vec::with_capacity(paragraphs.len());
@@ -182,6 +182,16 @@ pub fn split_document(text: &str) -> SplitDocument {
         passages,
         // Headings are short: never cut, so one paragraph is one passage.
         title_passages: title_headings,
+    }
+}
+
+/// A heading's text without the marks of a Markdown heading ("## Einleitung"); the passage
+/// keeps them, the title shown with every hit does not.
+fn without_heading_marks(heading: &str) -> &str {
+    let marks = heading.len() - heading.trim_start_matches('#').len();
+    match heading[marks..].strip_prefix(char::is_whitespace) {
+        Some(rest) if (1..=6).contains(&marks) => rest.trim_start(),
+        _ => heading,
     }
 }
 
@@ -1216,6 +1226,17 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
         assert_eq!(split_document(four_headings).title, "Eins – Zwei – Drei");
         assert_eq!(split_document("Eins\n\nZwei\n").title, "");
         assert_eq!(split_document("Nur ein Satz.\n\nTitel\n").title, "");
+    }
+
+    #[test]
+    fn markdown_heading_marks_stay_out_of_the_title() {
+        let document = split_document("# Projektbericht\n\n## Einleitung\n\nDer Text.\n");
+        assert_eq!(document.title, "Projektbericht – Einleitung");
+        assert_eq!(document.passages[0].text, "# Projektbericht");
+        assert_eq!(
+            split_document("#1 Bericht\n\nDer Text.\n").title,
+            "#1 Bericht"
+        );
     }
 
     #[test]
