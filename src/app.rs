@@ -136,10 +136,11 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
         // JSON answers every query, a failed one too (with "error"); a single query's failure
         // is then also the command's error, one line on stderr.
         if batch || config.format == Format::Json || failure.is_none() {
-            write_answer(&mut out, config.format, &Answer { query, result }, batch)?;
+            write_answer(&mut out, config.format, &Answer { query, result }, batch)
+                .context("cannot write the results")?;
         }
         // Whoever feeds queries one by one (a pipe) gets each answer as soon as it is ready.
-        out.flush()?;
+        out.flush().context("cannot write the results")?;
         match failure {
             Some(message) if !batch => anyhow::bail!("{message}"),
             _ => Ok(()),
@@ -164,7 +165,7 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
             })?;
         }
     }
-    out.flush()?;
+    out.flush().context("cannot write the results")?;
     drop(out);
     // The process ends right after this: the OS takes the index's memory maps back at exit
     // faster than unmapping them one by one (60 µs of a 2.4 ms search process at 100 MB,

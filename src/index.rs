@@ -184,6 +184,9 @@ const CACHED_STORE_BLOCKS: usize = 100;
 /// Opens the index in `dir`, checking that it was written by this version of fundstelle.
 pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
     if !exists(dir) {
+        if dir.exists() && !dir.is_dir() {
+            bail!("{} is a file, not an index folder", dir.display());
+        }
         if dir.exists() {
             bail!(
                 "no index in {} (build one with `fundstelle index PATH --index {}`)",
@@ -294,6 +297,9 @@ pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Field
     let index = if exists(dir) {
         open_checked(dir)?
     } else {
+        if dir.exists() && !dir.is_dir() {
+            bail!("{} is a file, not an index folder", dir.display());
+        }
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
         Index::builder()

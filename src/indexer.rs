@@ -342,6 +342,14 @@ fn find_documents(
                 }
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            *skipped += 1;
+            warn(format_args!(
+                "{}: skipped (not a regular file or folder)",
+                root.display()
+            ));
+            continue;
+        }
         if meta.is_file() {
             scopes.push(Scope::File(key.clone()));
             found.push(Found {

@@ -462,6 +462,26 @@ fn a_ten_thousand_letter_word_finds_itself() {
     assert_eq!(found(dir.path(), "idx", "Nachher").len(), 1);
 }
 
+/// `--index` naming a file is said so, for both commands (it was "File exists" when
+/// indexing, and "no index in" when searching).
+#[test]
+fn an_index_folder_that_is_a_file_is_said_to_be_one() {
+    let dir = docs(&[("a.txt", b"Bayern und Sachsen.\n")]);
+    fs::write(dir.path().join("idx"), "kein Index").unwrap();
+    for args in [
+        &["index", "docs", "--index", "idx"][..],
+        &["search", "--index", "idx", "Bayern"],
+    ] {
+        let output = run(dir.path(), args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            "fundstelle: idx is a file, not an index folder\n",
+            "{args:?}"
+        );
+    }
+}
+
 /// A phrase is scored with one nested query level per rewarded word: a pasted paragraph in
 /// quotes must not overflow the stack (a thousand words did).
 #[test]
