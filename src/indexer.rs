@@ -248,18 +248,33 @@ fn warn(message: impl std::fmt::Display) {
 
 /// The path under which a file is stored: as the user named it, cleaned so that every
 /// spelling of one file is one key ("./akten/../akten/a.txt" and an absolute path inside the
-/// current folder are "akten/a.txt"), with '/' separators (public for the benchmark's
-/// baseline, which must report hits under the same paths). Cleaning is lexical, as the path
-/// was named: "x/.." is dropped without asking whether x is a symbolic link.
+/// current folder, as the system or the shell's `$PWD` spells it, are "akten/a.txt"), with '/'
+/// separators (public for the benchmark's baseline, which must report hits under the same
+/// paths). Cleaning is lexical, as the path was named: "x/.." is dropped without asking whether
+/// x is a symbolic link.
 pub fn key_of(path: &Path) -> String {
-    let current = path
-        .is_absolute()
-        .then(std::env::current_dir)
-        .and_then(Result::ok);
-    let path = current
+    let cleaned = clean(path);
+    let relative = if cleaned.is_absolute() {
+        let current = std::env::current_dir().ok();
+        let shell = std::env::var_os("PWD").map(PathBuf::from);
+        [current, shell].into_iter().flatten().find_map(|folder| {
+            cleaned
+                .strip_prefix(clean(&folder))
+                .ok()
+                .map(Path::to_owned)
+        })
+    } else {
+        None
+    };
+    relative
         .as_deref()
-        .and_then(|current| path.strip_prefix(current).ok())
-        .unwrap_or(path);
+        .unwrap_or(&cleaned)
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+/// `path` without "." components, and without "x/.." pairs.
+fn clean(path: &Path) -> PathBuf {
     let mut parts: Vec<Component> = Vec::new();
     for part in path.components() {
         match part {
@@ -268,16 +283,13 @@ pub fn key_of(path: &Path) -> String {
                 Some(Component::Normal(_)) => {
                     parts.pop();
                 }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::RootDir) => {}
                 _ => parts.push(part),
             },
             _ => parts.push(part),
         }
     }
-    let cleaned: PathBuf = parts.iter().collect();
-    cleaned
-        .to_string_lossy()
-        .replace(std::path::MAIN_SEPARATOR, "/")
+    parts.iter().collect()
 }
 
 fn is_document(path: &Path) -> bool {
@@ -343,6 +355,8 @@ fn find_documents(
             }
         };
         if !meta.is_file() && !meta.is_dir() {
+            // An indexed file replaced by this is gone: its scope lets it count as removed.
+            scopes.push(Scope::File(key.clone()));
             *skipped += 1;
             warn(format_args!(
                 "{}: skipped (not a regular file or folder)",
@@ -459,11 +473,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             if named.contains(&key) {
                 continue;
             }
-            if Path::new(&key).is_file() {
-                // Under its cleaned key: an index from before keys were cleaned may hold a
-                // file twice, under two spellings.
-                let path = PathBuf::from(&key);
-                let key = key_of(&path);
+            // Under its cleaned key: an index from before keys were cleaned may hold a file
+            // twice, under two spellings.
+            let path = PathBuf::from(&key);
+            let key = key_of(&path);
+            if path.is_file() {
                 if named.insert(key.clone()) {
                     found.push(Found { path, key });
                 }
@@ -523,6 +537,13 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
+        if summary.skipped > 0 {
+            bail!(
+                "nothing to index in {} ({} skipped, see above)",
+                names.join(", "),
+                summary.skipped
+            );
+        }
         bail!("no documents (.txt or .md files) in {}", names.join(", "));
     }
     if todo.is_empty() && removed.is_empty() && index::exists(&config.index_dir) && !rebuild {
