@@ -125,10 +125,10 @@ const MONTHS: [&str; 26] = [
 /// Abbreviations with a full stop that German texts, laws above all, use mid-sentence: a line
 /// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that often
 /// end a sentence too ("usw.", "etc.", "e. V.") are left out.
-const ABBREVIATIONS: [&str; 34] = [
-    "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.", "h.", "d.h.", "u.", "a.", "u.a.",
-    "bzw.", "vgl.", "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.",
-    "St.", "v.", "Ziff.", "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "i.V.m.",
+const ABBREVIATIONS: [&str; 31] = [
+    "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.h.", "u.a.", "i.V.m.", "bzw.", "vgl.",
+    "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.", "St.", "Ziff.",
+    "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "u.U.", "s.o.",
 ];
 
 /// Characters that may follow a sentence's final punctuation mark on a line.
@@ -286,11 +286,31 @@ fn first_word(text: &str) -> &str {
 /// A full stop after an abbreviation ("Nr.", "Abs.", "z. B.") ends no sentence.
 fn ends_sentence(line: &str) -> bool {
     let line = line.trim_end_matches(CLOSING_MARKS);
-    line.ends_with(['.', '!', '?', ':', ';', '…'])
-        && !line
-            .rsplit(char::is_whitespace)
-            .next()
-            .is_some_and(|word| ABBREVIATIONS.contains(&word))
+    line.ends_with(['.', '!', '?', ':', ';', '…']) && !ends_in_abbreviation(line)
+}
+
+/// Whether `line` ends in one of the [`ABBREVIATIONS`], also written with spaces ("z. B.",
+/// "i. V. m.") or after an opening bracket ("(vgl."). A single letter with a full stop is
+/// no abbreviation on its own: "Buchstabe a." ends a sentence.
+fn ends_in_abbreviation(line: &str) -> bool {
+    let mut words = line.rsplit(char::is_whitespace);
+    let last = words.next().unwrap_or("").trim_start_matches(['(', '[']);
+    if ABBREVIATIONS.contains(&last) {
+        return true;
+    }
+    // Pieces of one letter and a full stop, joined back ("z." "B." → "z.B.").
+    let is_piece = |word: &str| word.len() == 2 && word.ends_with('.');
+    let mut joined = String::new();
+    for word in std::iter::once(last).chain(words).take(3) {
+        if !is_piece(word) {
+            break;
+        }
+        joined.insert_str(0, word);
+        if joined.len() > 2 && ABBREVIATIONS.contains(&joined.as_str()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether `line` ends a sentence before `next`: not if it ends in a day ("am 21.") and
@@ -433,7 +453,7 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
     // wrapped (full, and cut mid-sentence) and long (as wide as a wrapped line may be).
     let mut sample_blocks = Vec::new();
     let mut wrapped_before = vec![0];
-    let mut long_samples = 0;
+    let (mut long_samples, mut long_wrapped) = (0, 0);
     for (index, pair) in blocks.windows(2).enumerate() {
         if pair[0].lines.len() != 1 || pair[1].blank_lines_before != 1 {
             continue;
@@ -443,7 +463,9 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
         let wrapped = wrap.is_some_and(|wrap| {
             !ends_sentence_before(line.text, next.text) && wrap.nearly_full(line, next)
         });
-        long_samples += usize::from(wrap.is_some_and(|wrap| 4 * line.width >= 3 * wrap.width));
+        let long = wrap.is_some_and(|wrap| 4 * line.width >= 3 * wrap.width);
+        long_samples += usize::from(long);
+        long_wrapped += usize::from(long && wrapped);
         sample_blocks.push(index);
         wrapped_before.push(wrapped_before.last().unwrap_or(&0) + usize::from(wrapped));
     }
@@ -456,10 +478,9 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
     // The whole document must lean that way: most of its blocks are single lines, and at
     // least half of its long samples (short lines end paragraphs, or are labels and list
     // items) look wrapped.
-    let total_wrapped = wrapped_before.last().copied().unwrap_or(0);
     let document_leans = 3 * single_before.last().copied().unwrap_or(0) >= 2 * blocks.len()
-        && total_wrapped >= MIN_BLANK_INTERLEAVED_SAMPLES
-        && 2 * total_wrapped >= long_samples;
+        && long_wrapped >= MIN_BLANK_INTERLEAVED_SAMPLES
+        && 2 * long_wrapped >= long_samples;
     // Whether the samples `from..to` show the layout: most blocks around them are single
     // lines, and at least half of the samples look wrapped.
     let shows_layout = |from: usize, to: usize| -> bool {
@@ -473,9 +494,10 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
         3 * singles >= 2 * (last + 1 - first) && 2 * wrapped >= samples
     };
     // The layout is judged at each gap on the samples next to it, on either side, so that a
-    // stretch of other lines (a table, a list of contacts) neither turns it off for a whole
-    // article nor on for itself, and an article's last paragraph, followed by such lines,
-    // still counts as wrapped.
+    // stretch of other lines (a table, a list of contacts) does not turn it off for a whole
+    // article, and an article's last paragraph, followed by such lines, still counts as
+    // wrapped. (Lines of a list that fill its own run's width, estimated from the list alone,
+    // do look wrapped: the fit rule cannot tell them from a narrow paragraph.)
     let interleaved_at = |block: usize| -> bool {
         // The sample of the line before the gap, and those before or after it.
         let own = sample_blocks
@@ -496,15 +518,12 @@ fn blank_line_contexts(lines: &[Line], blocks: &[Block]) -> Vec<Option<Wrap>> {
         .zip(&run_of_block)
         .enumerate()
         .map(|(index, (block, &run))| {
-            // The wrapper's lines are single lines between blank ones: a gap beside a block
+            // The wrapper's lines are single lines between blank ones: a gap before a block
             // of several lines (a heading over "Ausfertigungsdatum" / "1966-06-16", a table)
-            // is a break.
-            let soft = block.blank_lines_before == 1
-                && block.lines.len() == 1
-                && index
-                    .checked_sub(1)
-                    .is_some_and(|previous| blocks[previous].lines.len() == 1)
-                && interleaved_at(index);
+            // is a break. One after such a block is judged: a blank line missing from the
+            // layout makes a block of two wrapped lines.
+            let soft =
+                block.blank_lines_before == 1 && block.lines.len() == 1 && interleaved_at(index);
             if soft {
                 run_wraps[run]
             } else {
@@ -546,13 +565,22 @@ fn hyphen_joint(line: &str, next: &str) -> Joint {
     let word = first_word(next);
     if line.ends_with(SOFT_HYPHEN) {
         Joint::DropHyphen
-    } else if HYPHEN_CONJUNCTIONS.contains(&word) {
+    } else if HYPHEN_CONJUNCTIONS.contains(&word) && (word != "noch" || after_noun(line)) {
         Joint::Space
     } else if word.chars().next().is_some_and(char::is_lowercase) && !is_abbreviation(line) {
         Joint::DropHyphen
     } else {
         Joint::Glue
     }
+}
+
+/// Whether the word before a line's final hyphen is capitalised: "Bundes-" / "noch
+/// Landesrecht" elides a compound, "den-" / "noch" is "dennoch" broken by the wrapper.
+fn after_noun(line: &str) -> bool {
+    line.rsplit(char::is_whitespace)
+        .next()
+        .and_then(|word| word.chars().next())
+        .is_some_and(char::is_uppercase)
 }
 
 /// Whether the word before a line's final hyphen is an abbreviation or holds a number ("EDV-",
@@ -1314,6 +1342,21 @@ Das Kabinett tagte in Dresden.
                 (7, 7, "Das Kabinett tagte in Dresden."),
             ],
         );
+        // Written with spaces or after a bracket too; but one letter with a full stop is no
+        // abbreviation of its own.
+        assert_passages(
+            "Die Liste nennt unter anderem z. B.\nden Ausbau der Kabinette (vgl.\nAnlage 2).\n\nGenannt ist \
+             Nummer 2 Buchstabe a.\nDie Behörde entscheidet.\n",
+            &[
+                (
+                    1,
+                    3,
+                    "Die Liste nennt unter anderem z. B. den Ausbau der Kabinette (vgl. Anlage 2).",
+                ),
+                (5, 5, "Genannt ist Nummer 2 Buchstabe a."),
+                (6, 6, "Die Behörde entscheidet."),
+            ],
+        );
     }
 
     /// "3)" after a line cut mid-sentence ends a bracketed reference; after a full stop or in
@@ -1371,6 +1414,10 @@ und Landesbehörden.
             )],
         );
         assert_passages(
+            "fortgesetzt, den-\nnoch nicht beendet",
+            &[(1, 2, "fortgesetzt, dennoch nicht beendet")],
+        );
+        assert_passages(
             "weder Bundes-\nnoch Landesrecht, Ein-\nund/oder Ausfuhr, Bundes-\nbzw. Landesbehörden",
             &[(
                 1,
@@ -1409,8 +1456,9 @@ und Landesbehörden.
     }
 
     /// The layout is judged near each blank line: a list of short lines after the article
-    /// (30 contacts here) neither turns it off for the article, whose wrapped lines then each
-    /// became a passage, nor joins the list's lines.
+    /// (30 contacts here, one blank line after each, as after the article's lines) does not
+    /// turn it off for the article, whose wrapped lines then each became a passage, and the
+    /// list's lines, narrower than the article's, stay apart.
     #[test]
     fn the_seed_article_followed_by_a_list_keeps_its_paragraphs() {
         let seed = include_str!("../seeds/000_abce3f6bfaac9ef3.txt").trim_end();
@@ -1426,6 +1474,21 @@ und Landesbehörden.
             .collect();
         assert_eq!(list.len(), 30, "{list:#?}");
         assert!(list.iter().all(|text| text.starts_with("Ansprechpartner")));
+    }
+
+    /// A blank line missing from the layout joins two wrapped lines into one block; the
+    /// blank line after that block is still judged by the fit rule.
+    #[test]
+    fn a_missing_blank_line_in_the_seed_layout_ends_no_paragraph() {
+        let seed = include_str!("../seeds/000_abce3f6bfaac9ef3.txt");
+        let mut lines: Vec<&str> = seed.split('\n').collect();
+        assert!(lines[11].trim().is_empty());
+        lines.remove(11);
+        let gapped = passages(&lines.join("\n"));
+        let whole = passages(seed);
+        assert_eq!(gapped.len(), whole.len());
+        assert_eq!((gapped[3].0, gapped[3].1), (11, 16));
+        assert_eq!(gapped[3].2, whole[3].2);
     }
 
     #[test]
