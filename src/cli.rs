@@ -30,8 +30,13 @@ pub fn usage_error(err: &clap::Error, args: &[OsString]) -> String {
     // "-Bayern" (a query excluding a word) is read as the short flags "-B", "-a", …: clap
     // names the first, and its tip would search for "-B". Name the whole word instead.
     if let Some(word) = short_flags_word(err, args) {
+        let tip = if args.get(1).is_some_and(|arg| arg == "search") {
+            format!("; to search for it, use '-- {word}'")
+        } else {
+            String::new()
+        };
         return format!(
-            "unexpected argument '{word}' found; to search for it, use '-- {word}' (see '{}')",
+            "unexpected argument '{word}' found{tip} (see '{}')",
             help_for(args)
         );
     }

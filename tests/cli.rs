@@ -377,6 +377,10 @@ fn usage_errors_are_one_line_that_points_to_the_help() {
          (see 'fundstelle search --help')"
     );
     assert_eq!(
+        usage_error(dir, &["index", "-Bayern"]),
+        "fundstelle: unexpected argument '-Bayern' found (see 'fundstelle index --help')"
+    );
+    assert_eq!(
         usage_error(dir, &["search", "-Bayern"]),
         "fundstelle: unexpected argument '-Bayern' found; to search for it, use '-- -Bayern' \
          (see 'fundstelle search --help')"
@@ -924,7 +928,9 @@ fn misspelt_compounds_are_corrected_and_parts_that_stand_in_are_shown() {
     }
     // "zusam" stands in for the part "zusamm" of "Zusammenarbeit", as indexed.
     let answer = json_search(dir.path(), &["Zusam"]);
-    for hit in answer["hits"].as_array().unwrap() {
+    let hits = answer["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    for hit in hits {
         assert!(!highlighted(hit).is_empty(), "{hit}");
         assert!(hit.get("corrections").is_some(), "{hit}");
     }
@@ -1074,10 +1080,12 @@ fn every_spelling_of_a_path_is_one_file() {
     fs::write(docs.join("a.txt"), "Ein Absatz über Kabinette.\n").unwrap();
     let absolute = docs.canonicalize().unwrap();
     let absolute = absolute.to_str().unwrap();
+    let roundabout = format!("{absolute}/../akten");
     for (path, summary) in [
         ("akten", "1 added"),
         ("./akten/../akten/", "1 unchanged"),
         (absolute, "1 unchanged"),
+        (&roundabout, "1 unchanged"),
     ] {
         let output = fundstelle(dir.path())
             .args(["index", path, "--index", "akten.idx"])
