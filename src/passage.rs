@@ -567,7 +567,7 @@ fn hyphen_joint(line: &str, next: &str) -> Joint {
         Joint::DropHyphen
     } else if HYPHEN_CONJUNCTIONS.contains(&word) && (word != "noch" || after_noun(line)) {
         Joint::Space
-    } else if word.chars().next().is_some_and(char::is_lowercase) && !is_abbreviation(line) {
+    } else if word.chars().next().is_some_and(char::is_lowercase) && !ends_in_acronym(line) {
         Joint::DropHyphen
     } else {
         Joint::Glue
@@ -583,10 +583,10 @@ fn after_noun(line: &str) -> bool {
         .is_some_and(char::is_uppercase)
 }
 
-/// Whether the word before a line's final hyphen is an abbreviation or holds a number ("EDV-",
+/// Whether the word before a line's final hyphen is an acronym or holds a number ("EDV-",
 /// "IT-", "H2O-"): a wrapper breaks no such word, so the hyphen is part of the compound
 /// ("EDV-gestützte", "UVP-pflichtig").
-fn is_abbreviation(line: &str) -> bool {
+fn ends_in_acronym(line: &str) -> bool {
     let word = line
         .trim_end_matches(LINE_END_HYPHENS)
         .rsplit(|c: char| c.is_whitespace() || c == '-')
