@@ -55,21 +55,33 @@ pub fn usage_error(err: &clap::Error, args: &[OsString]) -> String {
     format!("{line} (see '{}')", help_for(args))
 }
 
-/// The argument that clap read as a cluster of unknown short flags ("-Bayern" for "-B").
+/// The argument that clap read as a cluster of unknown short flags ("-Bayern" for "-B"), or
+/// as a short flag and its value ("-nicht" for "-n icht", the limit).
 fn short_flags_word(err: &clap::Error, args: &[OsString]) -> Option<String> {
-    if err.kind() != ErrorKind::UnknownArgument {
-        return None;
+    let args = args.iter().skip(1).filter_map(|arg| arg.to_str());
+    let is_cluster = |arg: &&str| arg.starts_with('-') && !arg.starts_with("--") && arg.len() > 2;
+    match (
+        err.kind(),
+        err.get(ContextKind::InvalidArg),
+        err.get(ContextKind::InvalidValue),
+    ) {
+        (ErrorKind::UnknownArgument, Some(ContextValue::String(flag)), _) => args
+            .filter(is_cluster)
+            .find(|arg| arg.starts_with(flag.as_str()))
+            .map(str::to_owned),
+        (
+            ErrorKind::InvalidValue | ErrorKind::ValueValidation,
+            _,
+            Some(ContextValue::String(value)),
+        ) => args
+            .filter(is_cluster)
+            // A word, not a flag with its value glued on ("-n0").
+            .find(|arg| {
+                arg.get(2..) == Some(value.as_str()) && arg[1..].chars().all(char::is_alphabetic)
+            })
+            .map(str::to_owned),
+        _ => None,
     }
-    let Some(ContextValue::String(flag)) = err.get(ContextKind::InvalidArg) else {
-        return None;
-    };
-    args.iter()
-        .skip(1)
-        .filter_map(|arg| arg.to_str())
-        .find(|arg| {
-            !arg.starts_with("--") && arg.starts_with(flag.as_str()) && arg.len() > flag.len()
-        })
-        .map(str::to_owned)
 }
 
 /// The help that explains a usage error: the subcommand's when the error is in one (its flags

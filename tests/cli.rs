@@ -376,6 +376,13 @@ fn usage_errors_are_one_line_that_points_to_the_help() {
         "fundstelle: unexpected argument '--limt' found; a similar argument exists: '--limit' \
          (see 'fundstelle search --help')"
     );
+    // "-nicht" is "-n icht" to clap, a limit that is no number; "-n0" is a limit.
+    assert_eq!(
+        usage_error(dir, &["search", "-nicht"]),
+        "fundstelle: unexpected argument '-nicht' found; to search for it, use '-- -nicht' \
+         (see 'fundstelle search --help')"
+    );
+    assert!(usage_error(dir, &["search", "-n0", "Bayern"]).contains("invalid value '0'"));
     assert_eq!(
         usage_error(dir, &["index", "-Bayern"]),
         "fundstelle: unexpected argument '-Bayern' found (see 'fundstelle index --help')"
