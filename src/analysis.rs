@@ -28,8 +28,8 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// index built with another version must be rebuilt, because its terms would no longer meet
 /// the query's, or it would lack passages. 4: a document's title lines are passages too. 5:
 /// paragraphs are split anew (the blank-interleaved layout judged near each blank line,
-/// abbreviations, wrapped references, hyphens) and compounds after an unknown modifier need a
-/// longer head.
+/// abbreviations, wrapped references, hyphens), a long first line can be the title, and
+/// compounds after an unknown modifier need a longer head.
 pub const ANALYZER_VERSION: u32 = 5;
 
 /// Name under which the stemming analyzer is registered with tantivy.

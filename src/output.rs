@@ -8,6 +8,10 @@ use serde::Serialize;
 
 use crate::search::Hit;
 
+/// A title longer than this many characters is shortened on the hit's line (a law's official
+/// title runs to 800); JSON gives it whole.
+const TITLE_CHARS: usize = 120;
+
 /// Longest passage shown whole in human output; longer ones become a snippet around the
 /// densest cluster of matches.
 const SNIPPET_BYTES: usize = 480;
@@ -160,7 +164,8 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
             s.paint(DIM_STYLE, &format!("#{} score {:.2}", hit.rank, hit.score))
         )?;
         if !hit.title.is_empty() {
-            write!(out, "  {}", s.paint(BOLD_STYLE, &printable(&hit.title)))?;
+            let title = shortened(&hit.title, TITLE_CHARS);
+            write!(out, "  {}", s.paint(BOLD_STYLE, &printable(&title)))?;
         }
         for correction in &hit.corrections {
             let note = format!("({} → {})", correction.typed, correction.found);
@@ -192,6 +197,21 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// `text` cut to at most `max_chars` characters at a space, with "…" for what was left out.
+fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => text.into(),
+        Some((end, _)) => {
+            let cut = if text[end..].starts_with(' ') {
+                end
+            } else {
+                text[..end].rfind(' ').filter(|&cut| cut > 0).unwrap_or(end)
+            };
+            format!("{} …", text[..cut].trim_end()).into()
+        }
+    }
 }
 
 /// Text safe for a terminal: a document's control characters (an escape sequence that would
@@ -286,6 +306,16 @@ fn visible_width(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn long_titles_are_shortened_at_a_space() {
+        let title =
+            "Gesetz zu dem Abkommen vom 12. Juni 1990 zwischen der Bundesrepublik Deutschland";
+        assert_eq!(shortened(title, 200), title);
+        assert_eq!(shortened(title, 30), "Gesetz zu dem Abkommen vom 12. …");
+        assert_eq!(shortened("Donaudampfschifffahrt", 5), "Donau …");
+        assert_eq!(shortened("Übersicht über Änderungen", 9), "Übersicht …");
+    }
     use super::*;
 
     fn hit(text: &str, highlights: Vec<(usize, usize)>) -> Hit {
