@@ -246,31 +246,53 @@ fn warn(message: impl std::fmt::Display) {
     crate::output::stderr_line(format_args!("warning: {message}"));
 }
 
-/// The path under which a file is stored: as the user named it, cleaned so that every
-/// spelling of one file is one key ("./akten/../akten/a.txt" and an absolute path inside the
-/// current folder, as the system or the shell's `$PWD` spells it, are "akten/a.txt"), with '/'
-/// separators (public for the benchmark's baseline, which must report hits under the same
-/// paths). Cleaning is lexical, as the path was named: "x/.." is dropped without asking whether
-/// x is a symbolic link.
+/// The path under which a file is stored, one key for every spelling of a file: relative
+/// to the current folder when inside it ("./akten/../akten/a.txt", and the absolute path as
+/// the system or the shell's `$PWD` spells it, are "akten/a.txt"), absolute outside it ("../x"
+/// is stored as the absolute path it names), cleaned of "." and "..", with '/' separators
+/// (public for the benchmark's baseline, which must report hits under the same paths).
+/// Cleaning is lexical, as the path was named: "x/.." is dropped without asking whether x is
+/// a symbolic link.
 pub fn key_of(path: &Path) -> String {
     let cleaned = clean(path);
-    let relative = if cleaned.is_absolute() {
-        let current = std::env::current_dir().ok();
-        let shell = std::env::var_os("PWD").map(PathBuf::from);
-        [current, shell].into_iter().flatten().find_map(|folder| {
-            cleaned
-                .strip_prefix(clean(&folder))
-                .ok()
-                .map(Path::to_owned)
-        })
+    let folders = current_folders();
+    let absolute = match folders.first() {
+        Some(current) if cleaned.starts_with("..") => clean(&current.join(&cleaned)),
+        _ => cleaned,
+    };
+    let relative = if absolute.is_absolute() {
+        folders
+            .iter()
+            .find_map(|folder| absolute.strip_prefix(folder).ok())
     } else {
         None
     };
     relative
-        .as_deref()
-        .unwrap_or(&cleaned)
+        .unwrap_or(&absolute)
         .to_string_lossy()
         .replace(std::path::MAIN_SEPARATOR, "/")
+}
+
+/// The current folder as the system spells it, and as the shell's `$PWD` does if that names
+/// the same folder (through a symbolic link); a program that starts fundstelle elsewhere
+/// leaves `$PWD` behind, so it is checked. Worked out once per process.
+fn current_folders() -> &'static [PathBuf] {
+    static FOLDERS: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    FOLDERS.get_or_init(|| {
+        let Ok(current) = std::env::current_dir() else {
+            return Vec::new();
+        };
+        let shell = std::env::var_os("PWD")
+            .map(PathBuf::from)
+            .filter(|shell| {
+                shell.is_absolute() && fs::canonicalize(shell).ok().as_ref() == Some(&current)
+            })
+            .map(|shell| clean(&shell));
+        let current = clean(&current);
+        std::iter::once(current.clone())
+            .chain(shell.filter(|shell| *shell != current))
+            .collect()
+    })
 }
 
 /// `path` without "." components, and without "x/.." pairs.

@@ -1087,19 +1087,28 @@ fn every_spelling_of_a_path_is_one_file() {
     fs::write(docs.join("a.txt"), "Ein Absatz über Kabinette.\n").unwrap();
     let absolute = docs.canonicalize().unwrap();
     let absolute = absolute.to_str().unwrap();
+    // "akten/../akten" was cleaned after the folder was taken off before: "../akten".
     let roundabout = format!("{absolute}/../akten");
-    for (path, summary) in [
-        ("akten", "1 added"),
-        ("./akten/../akten/", "1 unchanged"),
-        (absolute, "1 unchanged"),
-        (&roundabout, "1 unchanged"),
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    // (folder the run starts in, path, index, what it says); a `$PWD` left behind by whoever
+    // started the run ("/") is not the current folder. Outside the current folder a file is
+    // known by its absolute path.
+    for (folder, path, index, summary) in [
+        (".", "akten", "akten.idx", "1 added"),
+        (".", "./akten/../akten/", "akten.idx", "1 unchanged"),
+        (".", absolute, "akten.idx", "1 unchanged"),
+        (".", &roundabout, "akten.idx", "1 unchanged"),
+        ("sub", "../akten", "other.idx", "1 added"),
+        ("sub", absolute, "other.idx", "1 unchanged"),
     ] {
-        let output = fundstelle(dir.path())
-            .args(["index", path, "--index", "akten.idx"])
+        let output = fundstelle(&dir.path().join(folder))
+            .env("PWD", "/")
+            .args(["index", path, "--index"])
+            .arg(dir.path().join(index))
             .output()
             .unwrap();
         let stderr = String::from_utf8(output.stderr).unwrap();
-        assert!(stderr.contains(summary), "{path}: {stderr}");
+        assert!(stderr.contains(summary), "{folder}: {path}: {stderr}");
     }
     let answer = json_search(dir.path(), &["--index", "akten.idx", "Kabinette"]);
     let paths: Vec<&str> = answer["hits"]
