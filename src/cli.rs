@@ -30,8 +30,12 @@ pub fn usage_error(err: &clap::Error, args: &[OsString]) -> String {
     // "-Bayern" (a query excluding a word) is read as the short flags "-B", "-a", …: clap
     // names the first, and its tip would search for "-B". Name the whole word instead.
     if let Some(word) = short_flags_word(err, args) {
-        let tip = if args.get(1).is_some_and(|arg| arg == "search") {
-            format!("; to search for it, use '-- {word}'")
+        // Only `search` and `analyze` take words.
+        let tip = if args
+            .get(1)
+            .is_some_and(|arg| arg == "search" || arg == "analyze")
+        {
+            format!("; to pass it as a word, use '-- {word}'")
         } else {
             String::new()
         };

@@ -379,7 +379,7 @@ fn usage_errors_are_one_line_that_points_to_the_help() {
     // "-nicht" is "-n icht" to clap, a limit that is no number; "-n0" is a limit.
     assert_eq!(
         usage_error(dir, &["search", "-nicht"]),
-        "fundstelle: unexpected argument '-nicht' found; to search for it, use '-- -nicht' \
+        "fundstelle: unexpected argument '-nicht' found; to pass it as a word, use '-- -nicht' \
          (see 'fundstelle search --help')"
     );
     assert!(usage_error(dir, &["search", "-n0", "Bayern"]).contains("invalid value '0'"));
@@ -389,7 +389,7 @@ fn usage_errors_are_one_line_that_points_to_the_help() {
     );
     assert_eq!(
         usage_error(dir, &["search", "-Bayern"]),
-        "fundstelle: unexpected argument '-Bayern' found; to search for it, use '-- -Bayern' \
+        "fundstelle: unexpected argument '-Bayern' found; to pass it as a word, use '-- -Bayern' \
          (see 'fundstelle search --help')"
     );
     // A list clap puts on a line of its own is joined on.
