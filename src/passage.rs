@@ -1543,36 +1543,35 @@ und Landesbehörden.
     /// list's lines, narrower than the article's, stay apart.
     #[test]
     fn the_seed_article_followed_by_a_list_keeps_its_paragraphs() {
-        let seed = include_str!("../seeds/000_abce3f6bfaac9ef3.txt").trim_end();
         let contacts: String = (1..=30)
             .map(|n| format!("Ansprechpartner {n}: Pressestelle der Staatskanzlei\n\n"))
             .collect();
-        let alone = passages(seed);
-        let with_list = passages(&format!("{seed}\n\n{contacts}"));
-        assert_eq!(with_list[..alone.len()], alone[..]);
-        let list: Vec<&str> = with_list[alone.len()..]
-            .iter()
-            .map(|(_, _, text)| text.as_str())
-            .collect();
+        let list = passages_after_the_seed(&contacts);
         assert_eq!(list.len(), 30, "{list:#?}");
         assert!(list.iter().all(|text| text.starts_with("Ansprechpartner")));
+    }
+
+    /// The passages of `text` appended to the seed article after a blank line, checking that
+    /// the article's own passages stay as they are alone.
+    fn passages_after_the_seed(text: &str) -> Vec<String> {
+        let seed = include_str!("../seeds/000_abce3f6bfaac9ef3.txt").trim_end();
+        let alone = passages(seed);
+        let together = passages(&format!("{seed}\n\n{text}"));
+        assert_eq!(together[..alone.len()], alone[..]);
+        together[alone.len()..]
+            .iter()
+            .map(|(_, _, text)| text.clone())
+            .collect()
     }
 
     /// After an article in the seed's layout, an address block (two lines) and another
     /// address stay apart, however full the block's last line is.
     #[test]
     fn a_block_of_several_lines_in_the_seed_layout_ends_its_paragraph() {
-        let seed = include_str!("../seeds/000_abce3f6bfaac9ef3.txt").trim_end();
         let contact = "Pressekontakt:\nSächsische Staatskanzlei, Archivstraße 1, 01097 Dresden, \
                        Telefon 0351 564-0, presse@sk.sachsen.de\n\nBayerische Staatskanzlei, \
                        Franz-Josef-Strauß-Ring 1, 80539 München\n";
-        let alone = passages(seed);
-        let with_contact = passages(&format!("{seed}\n\n{contact}"));
-        assert_eq!(with_contact[..alone.len()], alone[..]);
-        let texts: Vec<&str> = with_contact[alone.len()..]
-            .iter()
-            .map(|(_, _, text)| text.as_str())
-            .collect();
+        let texts = passages_after_the_seed(contact);
         assert_eq!(texts.len(), 3, "{texts:#?}");
         assert!(texts[2].starts_with("Bayerische Staatskanzlei"));
     }
