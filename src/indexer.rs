@@ -376,15 +376,9 @@ fn find_documents(
                 }
             }
         };
+        // A FIFO or a device named on the command line: reading it could wait forever.
         if !meta.is_file() && !meta.is_dir() {
-            // An indexed file replaced by this is gone: its scope lets it count as removed.
-            scopes.push(Scope::File(key.clone()));
-            *skipped += 1;
-            warn(format_args!(
-                "{}: skipped (not a regular file or folder)",
-                root.display()
-            ));
-            continue;
+            bail!("{}: not a regular file or folder", root.display());
         }
         if meta.is_file() {
             scopes.push(Scope::File(key.clone()));
@@ -405,6 +399,14 @@ fn find_documents(
                         key: key_of(entry.path()),
                         path: entry.into_path(),
                     });
+                }
+                // A document's name on something that is no file (a FIFO, a device).
+                Ok(entry) if !entry.file_type().is_dir() && is_document(entry.path()) => {
+                    *skipped += 1;
+                    warn(format_args!(
+                        "{}: skipped (not a regular file)",
+                        entry.path().display()
+                    ));
                 }
                 Ok(_) => {}
                 Err(err) => {
@@ -559,13 +561,6 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        if summary.skipped > 0 {
-            bail!(
-                "nothing to index in {} ({} skipped, see above)",
-                names.join(", "),
-                summary.skipped
-            );
-        }
         bail!("no documents (.txt or .md files) in {}", names.join(", "));
     }
     if todo.is_empty() && removed.is_empty() && index::exists(&config.index_dir) && !rebuild {

@@ -462,6 +462,34 @@ fn a_ten_thousand_letter_word_finds_itself() {
     assert_eq!(found(dir.path(), "idx", "Nachher").len(), 1);
 }
 
+/// A FIFO with a document's name in a folder is skipped with a warning (reading it would
+/// wait for a writer forever), and the run goes on; named itself, it is an error.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_skipped_with_a_warning() {
+    let dir = docs(&[("a.txt", b"Bayern und Sachsen.\n")]);
+    let fifo = dir.path().join("docs/x.txt");
+    let made = StdCommand::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let output = run(dir.path(), &["index", "docs", "--index", "idx"]);
+    assert_eq!(output.status.code(), Some(0));
+    let err = stderr(&output);
+    assert!(
+        err.contains("docs/x.txt: skipped (not a regular file)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 added") && err.contains("1 skipped"),
+        "{err}"
+    );
+    let output = run(dir.path(), &["index", "docs/x.txt", "--index", "idx2"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "fundstelle: docs/x.txt: not a regular file or folder\n"
+    );
+}
+
 /// `--index` naming a file is said so, for both commands (it was "File exists" when
 /// indexing, and "no index in" when searching).
 #[test]
