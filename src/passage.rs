@@ -287,6 +287,15 @@ fn first_word(text: &str) -> &str {
     text.split_whitespace().next().unwrap_or("")
 }
 
+fn last_word(text: &str) -> &str {
+    text.rsplit(char::is_whitespace).next().unwrap_or("")
+}
+
+/// Whether `word` names a month ("Mai", "Jan."): after "21." it makes a date.
+fn is_month(word: &str) -> bool {
+    MONTHS.contains(&word.trim_end_matches('.'))
+}
+
 /// Whether a line ends a sentence (or a clause that a list or quotation follows), ignoring
 /// closing quotes and brackets. Wrapped lines mostly end mid-sentence, paragraphs almost never.
 /// A full stop after an abbreviation ("Nr.", "Abs.", "z. B.") ends no sentence.
@@ -329,23 +338,14 @@ fn is_abbreviation_piece(word: &str) -> bool {
 /// `next` starts with a month ("Mai 2019"), nor in the first piece of an abbreviation that
 /// `next` finishes ("d." / "h. alle").
 fn ends_sentence_before(line: &str, next: &str) -> bool {
-    let last = line.rsplit(char::is_whitespace).next().unwrap_or("");
-    let following = first_word(next);
-    if is_abbreviation_piece(last.trim_start_matches(['(', '[']))
+    let (last, following) = (last_word(line), first_word(next));
+    let finished_abbreviation = is_abbreviation_piece(last.trim_start_matches(['(', '[']))
         && is_abbreviation_piece(following)
-        && ends_in_abbreviation(&format!("{last} {following}"))
-    {
-        return false;
-    }
-    let day = line
-        .rsplit(char::is_whitespace)
-        .next()
-        .and_then(|word| word.strip_suffix('.'))
-        .is_some_and(|number| {
-            (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
-        });
-    let month = MONTHS.contains(&first_word(next).trim_end_matches('.'));
-    ends_sentence(line) && !(day && month)
+        && ends_in_abbreviation(&format!("{last} {following}"));
+    let day = last.strip_suffix('.').is_some_and(|number| {
+        (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+    });
+    ends_sentence(line) && !finished_abbreviation && !(day && is_month(following))
 }
 
 /// What the fit rule knows about the lines around one line break.
@@ -603,10 +603,10 @@ fn hyphen_joint(line: &str, next: &str) -> Joint {
 /// "Bundes-" / "noch Landesrecht" and "weder haupt-" / "noch ehrenamtlich" elide a word,
 /// "den-" / "noch" is "dennoch" broken by the wrapper.
 fn after_noun(line: &str) -> bool {
-    let capitalised = line
-        .rsplit(char::is_whitespace)
+    let capitalised = last_word(line)
+        .trim_start_matches(['(', '['])
+        .chars()
         .next()
-        .and_then(|word| word.trim_start_matches(['(', '[']).chars().next())
         .is_some_and(char::is_uppercase);
     capitalised
         || line
@@ -666,9 +666,7 @@ fn list_marker(line: &str) -> Option<Marker> {
             let number = marker.strip_suffix('.')?;
             let is_number =
                 (1..=3).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
-            let is_date = words
-                .next()
-                .is_some_and(|word| MONTHS.contains(&word.trim_end_matches('.')));
+            let is_date = words.next().is_some_and(is_month);
             if is_number && !is_date {
                 number.parse().ok().map(Marker::Numbered)
             } else {
