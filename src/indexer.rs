@@ -255,19 +255,22 @@ fn warn(message: impl std::fmt::Display) {
 /// a symbolic link.
 pub fn key_of(path: &Path) -> String {
     let cleaned = clean(path);
-    let folders = current_folders();
-    let absolute = match folders.first() {
-        Some(current) if cleaned.starts_with("..") => clean(&current.join(&cleaned)),
-        _ => cleaned,
+    // Only a path leaving the current folder or an absolute one needs to know where that is:
+    // the documents of `seeds/`, refreshed before every default search, do not.
+    let absolute = if cleaned.starts_with("..") {
+        current_folders()
+            .first()
+            .map_or(cleaned.clone(), |current| clean(&current.join(&cleaned)))
+    } else {
+        cleaned
     };
-    let relative = if absolute.is_absolute() {
-        folders
+    let relative = absolute.is_absolute().then(|| {
+        current_folders()
             .iter()
             .find_map(|folder| absolute.strip_prefix(folder).ok())
-    } else {
-        None
-    };
+    });
     relative
+        .flatten()
         .unwrap_or(&absolute)
         .to_string_lossy()
         .replace(std::path::MAIN_SEPARATOR, "/")
