@@ -184,9 +184,7 @@ const CACHED_STORE_BLOCKS: usize = 100;
 /// Opens the index in `dir`, checking that it was written by this version of fundstelle.
 pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
     if !exists(dir) {
-        if dir.exists() && !dir.is_dir() {
-            bail!("{} is a file, not an index folder", dir.display());
-        }
+        refuse_a_file(dir)?;
         if dir.exists() {
             bail!(
                 "no index in {} (build one with `fundstelle index PATH --index {}`)",
@@ -292,14 +290,20 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
     Ok(index)
 }
 
+/// An index folder named where a file is: said so, for reading and writing alike.
+fn refuse_a_file(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        bail!("{} is a file, not an index folder", dir.display());
+    }
+    Ok(())
+}
+
 /// Opens the index in `dir` for writing, creating it (and the folder) if needed.
 pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Fields)> {
     let index = if exists(dir) {
         open_checked(dir)?
     } else {
-        if dir.exists() && !dir.is_dir() {
-            bail!("{} is a file, not an index folder", dir.display());
-        }
+        refuse_a_file(dir)?;
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
         Index::builder()
