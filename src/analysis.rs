@@ -4,10 +4,11 @@
 //! (tantivy #2290: folding on one side only means "ö" never meets "o").
 //!
 //! Every word becomes up to two terms, and a compound noun adds its parts (see [`part_stems`]):
-//! - a *stem* for the `text`/`title_terms` fields: lowercased, NFC-composed, Snowball German stemmed.
+//! - a *stem* for the `text`/`title_terms` fields: lowercased, NFKC-normalized, Snowball German
+//!   stemmed.
 //!   The stemmer's prelude and postlude fold ß → ss and ä/ae → a, so "Söder", "Soeder" and
 //!   "Soder" meet, and so do "Straße" and "Strasse".
-//! - an *exact* form for the `exact` field: lowercased and NFC-composed only, so an exact-form
+//! - an *exact* form for the `exact` field: lowercased and NFKC-normalized only, so an exact-form
 //!   match can be asked for (`--exact`) and ranks above a stem-only match.
 //!
 //! Hyphenated words ("KI-Strategie") yield the whole word at the position of its first part and
@@ -22,15 +23,16 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use crate::compound::Splitter;
 use crate::segment;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Bumped whenever what is indexed for some text changes (its passages or their terms); an
 /// index built with another version must be rebuilt, because its terms would no longer meet
 /// the query's, or it would lack passages. 4: a document's title lines are passages too. 5:
 /// paragraphs are split anew (the blank-interleaved layout judged near each blank line,
 /// abbreviations, wrapped references, hyphens), a long first line can be the title, and
-/// compounds after an unknown modifier need a longer head.
-pub const ANALYZER_VERSION: u32 = 5;
+/// compounds after an unknown modifier need a longer head. 6: NFKC (ligatures and long s are
+/// plain letters).
+pub const ANALYZER_VERSION: u32 = 6;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -51,7 +53,7 @@ const STEM_CACHE_LIMIT: usize = 200_000;
 pub enum Form {
     /// Snowball German stem of the lowercased word (umlauts and ß folded).
     Stem,
-    /// The lowercased, NFC-composed word as written.
+    /// The lowercased, NFKC-normalized word as written.
     Exact,
 }
 
@@ -63,7 +65,7 @@ pub struct Word {
     pub end: usize,
     /// Position for phrase matching (parts of a hyphenated word count one each).
     pub position: usize,
-    /// Lowercased, NFC-composed form.
+    /// Lowercased, NFKC-normalized form.
     pub exact: String,
     /// Whether this word is a whole hyphenated compound whose parts follow as their own words.
     pub is_hyphen_compound: bool,
@@ -175,18 +177,25 @@ fn is_hyphen(segment: &str) -> bool {
     matches!(segment, "-" | "\u{2010}" | "\u{2011}")
 }
 
-/// Lowercase and NFC-compose ("So\u{308}der" → "söder"), cut to [`MAX_TERM_BYTES`].
+/// Lowercase and NFKC-normalize ("So\u{308}der" → "söder"), cut to [`MAX_TERM_BYTES`].
+///
+/// NFKC rather than NFC because text extracted from PDFs keeps the typesetter's ligatures
+/// ("Auf\u{fb02}age", "\u{fb01}nanziell") and old prints have a long s ("Maß\u{17f}tab"): read,
+/// they are "Auflage", "finanziell", "Maßstab", and a query typed with plain letters must find
+/// them (NFKC, then lowercasing, as the Unicode standard's NFKC_Casefold for identifiers).
 pub fn normalize(word: &str) -> String {
     let mut lower = if word.is_ascii() {
         word.to_ascii_lowercase()
     } else {
         // Invisible format characters (soft hyphens from PDFs, zero-width joiners, a stray
         // BOM) are no part of the word as read: "Behör\u{ad}de" is "behörde".
-        let lower: String = word
-            .chars()
-            .filter(|c| !is_invisible(*c))
-            .collect::<String>()
-            .to_lowercase();
+        let visible: String = word.chars().filter(|c| !is_invisible(*c)).collect();
+        let compatible = if is_nfkc_quick(visible.chars()) == IsNormalized::Yes {
+            visible
+        } else {
+            visible.nfkc().collect()
+        };
+        let lower = compatible.to_lowercase();
         if is_nfc_quick(lower.chars()) == IsNormalized::Yes {
             lower
         } else {
@@ -839,6 +848,15 @@ mod tests {
         let (again, again_length) = relevant_words(text, &mut verdicts, split_if, |_| true, keep);
         assert_eq!(again.len(), 2);
         assert_eq!(again_length, 10);
+    }
+
+    #[test]
+    fn ligatures_and_long_s_are_the_letters_they_stand_for() {
+        assert_eq!(
+            exacts("Au\u{fb02}age der \u{fb01}nanziellen Maß\u{17f}täbe, e\u{fb00}ektiv"),
+            vec!["auflage", "der", "finanziellen", "maßstäbe", "effektiv"]
+        );
+        assert_eq!(stems("Au\u{fb02}agen"), stems("Auflage"));
     }
 
     #[test]

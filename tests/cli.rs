@@ -118,6 +118,24 @@ fn umlaut_spellings_meet() {
 }
 
 #[test]
+fn ligatures_from_pdfs_are_found_by_plain_letters() {
+    // pdftotext keeps the typesetter's ligatures: "Au\u{fb02}age" reads "Auflage".
+    let dir = indexed_document("Die Au\u{fb02}age der \u{fb01}nanziellen Hilfen steigt.\n");
+    for query in ["Auflage", "finanziell", "\"Auflage der finanziellen\""] {
+        let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
+        assert_eq!(ranges(&answer).len(), 1, "{query}: {answer}");
+        assert!(
+            answer["hits"][0]["corrections"]
+                .as_array()
+                .is_none_or(|c| c.is_empty()),
+            "{query}: {answer}"
+        );
+    }
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Auflage"]);
+    assert_eq!(top_highlights(&answer), vec!["Au\u{fb02}age"]);
+}
+
+#[test]
 fn hyphenated_words_are_found_whole_and_by_parts() {
     let dir = workspace();
     let by_part = json_search(dir.path(), &["Strategie"]);
