@@ -31,8 +31,8 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// paragraphs are split anew (the blank-interleaved layout judged near each blank line,
 /// abbreviations, wrapped references, hyphens), a long first line can be the title, and
 /// compounds after an unknown modifier need a longer head. 6: NFKC (ligatures and long s are
-/// plain letters).
-pub const ANALYZER_VERSION: u32 = 6;
+/// plain letters). 7: OCR's "¬" at a line's end is a hyphenation.
+pub const ANALYZER_VERSION: u32 = 7;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";

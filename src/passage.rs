@@ -570,11 +570,14 @@ enum Joint {
 }
 
 /// The hyphens that end a line in a hyphenated word: the ASCII hyphen-minus, the Unicode
-/// hyphen U+2010, and the soft hyphen U+00AD (the invisible hyphenation point that text from
-/// web pages and PDFs carries; a line ending in it is a word broken by the wrapper).
-const LINE_END_HYPHENS: [char; 3] = ['-', '\u{2010}', SOFT_HYPHEN];
+/// hyphen U+2010, and the [`BREAK_HYPHENS`].
+const LINE_END_HYPHENS: [char; 4] = ['-', '\u{2010}', BREAK_HYPHENS[0], BREAK_HYPHENS[1]];
 
-const SOFT_HYPHEN: char = '\u{ad}';
+/// Hyphens that only ever mark where the wrapper broke a word: the soft hyphen U+00AD (the
+/// invisible hyphenation point that text from web pages and PDFs carries) and "¬", which OCR
+/// programs (ABBYY FineReader) write for a hyphenation they recognised, keeping "-" for a real
+/// hyphen.
+const BREAK_HYPHENS: [char; 2] = ['\u{ad}', '¬'];
 
 /// Whether a line ends in a hyphenated word, which always goes on on the next line. Only a
 /// hyphen right after a letter counts; " -" is a dash.
@@ -585,10 +588,11 @@ fn ends_with_hyphenated_word(line: &str) -> bool {
 }
 
 /// How a line ending in a hyphenated word joins `next`, by `next`'s first word (see [`Joint`]).
-/// A soft hyphen only ever marks where the wrapper broke a word, so it always goes.
+/// One of the [`BREAK_HYPHENS`] only ever marks where the wrapper broke a word, so it always
+/// goes.
 fn hyphen_joint(line: &str, next: &str) -> Joint {
     let word = first_word(next);
-    if line.ends_with(SOFT_HYPHEN) {
+    if line.ends_with(BREAK_HYPHENS) {
         Joint::DropHyphen
     } else if HYPHEN_CONJUNCTIONS.contains(&word) && (word != "noch" || after_noun(line)) {
         Joint::Space
@@ -1532,6 +1536,11 @@ und Landesbehörden.
         assert_passages(
             "Die Behör\u{ad}de prüft \u{ad}\nweiter.",
             &[(1, 2, "Die Behör\u{ad}de prüft \u{ad} weiter.")],
+        );
+        // OCR's "¬" is a soft hyphen too.
+        assert_passages(
+            "Die Landes¬\nbehörde prüft die Kabinetts¬\nvorlage.",
+            &[(1, 3, "Die Landesbehörde prüft die Kabinettsvorlage.")],
         );
     }
 
