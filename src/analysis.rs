@@ -31,8 +31,9 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// paragraphs are split anew (the blank-interleaved layout judged near each blank line,
 /// abbreviations, wrapped references, hyphens), a long first line can be the title, and
 /// compounds after an unknown modifier need a longer head. 6: NFKC (ligatures and long s are
-/// plain letters). 7: OCR's "¬" at a line's end is a hyphenation.
-pub const ANALYZER_VERSION: u32 = 7;
+/// plain letters). 7: OCR's "¬" at a line's end is a hyphenation. 8: gender marks (':', '·',
+/// '_') separate words, and "’" is "'".
+pub const ANALYZER_VERSION: u32 = 8;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -111,6 +112,9 @@ fn is_capitalized(written: &str, is_hyphen_compound: bool) -> bool {
     !is_hyphen_compound && written.starts_with(char::is_uppercase)
 }
 
+/// Characters inside a UAX #29 word that separate German words (see [`spans`]).
+const WORD_SEPARATORS: [char; 3] = [':', '\u{b7}', '_'];
+
 /// The [`Span`]s of the words of `text`, appended to `out` (see [`words`]).
 fn spans(text: &str, out: &mut Vec<Span>) {
     let mut position = 0;
@@ -122,8 +126,28 @@ fn spans(text: &str, out: &mut Vec<Span>) {
             // A combining mark right after a space joins the space's segment (UAX #29 WB4);
             // the space is no part of the word.
             let trimmed = segment.trim_start();
-            let start = start + (segment.len() - trimmed.len());
-            let segment = trimmed.trim_end();
+            let mut start = start + (segment.len() - trimmed.len());
+            let mut segment = trimmed.trim_end();
+            // UAX #29 keeps letters joined by ':', '·' and '_' in one word (Swedish "c:a",
+            // Catalan "l·l", identifiers), but in German they are gender marks that separate
+            // words, as '*' and '/' do: "Lehrer:innen" reads "Lehrer" and "innen".
+            // (The byte test spares the common word a search by characters: 0xb7 ends '·'.)
+            while segment.bytes().any(|b| matches!(b, b':' | b'_' | 0xb7)) {
+                let Some(cut) = segment.find(WORD_SEPARATORS) else {
+                    break;
+                };
+                let (head, tail) = segment.split_at(cut);
+                if is_word(head) {
+                    run.push((start, head));
+                }
+                flush_run(&mut run, &mut position, out);
+                let mark = tail.chars().next().map_or(1, char::len_utf8);
+                start += cut + mark;
+                segment = &tail[mark..];
+            }
+            if !is_word(segment) {
+                continue;
+            }
             run.push((start, segment));
             // A hyphen directly followed by another word continues the compound.
             if let Some(&(_, next)) = segments.peek() {
@@ -189,7 +213,15 @@ pub fn normalize(word: &str) -> String {
     } else {
         // Invisible format characters (soft hyphens from PDFs, zero-width joiners, a stray
         // BOM) are no part of the word as read: "Behör\u{ad}de" is "behörde".
-        let visible: String = word.chars().filter(|c| !is_invisible(*c)).collect();
+        // A typographic apostrophe is the keyboard's: "geht’s" is "geht's".
+        let visible: String = word
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .map(|c| match c {
+                '\u{2019}' | '\u{2bc}' => '\'',
+                c => c,
+            })
+            .collect();
         let compatible = if is_nfkc_quick(visible.chars()) == IsNormalized::Yes {
             visible
         } else {
@@ -857,6 +889,37 @@ mod tests {
             vec!["auflage", "der", "finanziellen", "maßstäbe", "effektiv"]
         );
         assert_eq!(stems("Au\u{fb02}agen"), stems("Auflage"));
+    }
+
+    #[test]
+    fn apostrophes_are_one() {
+        assert_eq!(exacts("geht\u{2019}s"), exacts("geht's"));
+        assert_eq!(stems("Merkel\u{2019}sche"), stems("Merkel'sche"));
+    }
+
+    #[test]
+    fn gender_marks_separate_words() {
+        let found = words("Lehrer:innen, Mitarbeiter_innen und Kolleg\u{b7}innen");
+        let read: Vec<(&str, usize)> = found.iter().map(|w| (&w.exact[..], w.position)).collect();
+        assert_eq!(
+            read,
+            vec![
+                ("lehrer", 0),
+                ("innen", 1),
+                ("mitarbeiter", 2),
+                ("innen", 3),
+                ("und", 4),
+                ("kolleg", 5),
+                ("innen", 6)
+            ]
+        );
+        // Offsets still point at the letters.
+        assert_eq!(&"Lehrer:innen"[found[1].start..found[1].end], "innen");
+        // A hyphenated compound before the mark stays one.
+        assert_eq!(
+            exacts("KI-Expert:innen"),
+            vec!["ki-expert", "ki", "expert", "innen"]
+        );
     }
 
     #[test]

@@ -136,6 +136,19 @@ fn ligatures_from_pdfs_are_found_by_plain_letters() {
 }
 
 #[test]
+fn gender_marks_and_typographic_apostrophes_read_as_typed() {
+    let dir = indexed_document(
+        "Alle Lehrer:innen und Mitarbeiter_innen sind da. Danach ging\u{2019}s weiter.\n",
+    );
+    for query in ["Lehrer", "Mitarbeiter", "\"ging's weiter\"", "Lehrer:innen"] {
+        let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
+        assert_eq!(ranges(&answer).len(), 1, "{query}: {answer}");
+    }
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Mitarbeiter"]);
+    assert_eq!(top_highlights(&answer), vec!["Mitarbeiter"]);
+}
+
+#[test]
 fn hyphenated_words_are_found_whole_and_by_parts() {
     let dir = workspace();
     let by_part = json_search(dir.path(), &["Strategie"]);
