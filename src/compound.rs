@@ -49,12 +49,22 @@ fn lexicon() -> Map<&'static [u8]> {
     Map::new(LEXICON_FST).expect("the lexicon FST is built by build.rs")
 }
 
+/// What the lexicon knows of `word`, also spelt with "ss" for "ß" as in Switzerland
+/// ("Strassenreinigung", "Fussgängerzone"): the lexicon has the German spelling.
 fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
-    map.get(word).map(|value| Entry {
+    let value = map.get(word).or_else(|| {
+        word.contains("ss")
+            .then(|| map.get(word.replace("ss", "ß")))
+            .flatten()
+    })?;
+    Some(Entry {
         count: value >> 1,
         noun: value & 1 == 1,
     })
 }
+
+/// Endings of feminine person nouns ("Bürgerin", "Bürgerinnen"), longest first.
+const FEMININE_ENDINGS: [&str; 2] = ["innen", "in"];
 
 /// Splits lowercased compound nouns, remembering its answers (German text is Zipfian) unless
 /// made [`without_memory`](Splitter::without_memory).
@@ -112,6 +122,9 @@ impl Splitter {
         if word.chars().count() < MIN_WORD_CHARS || !word.chars().all(char::is_alphabetic) {
             return None;
         }
+        if let Some(parts) = self.feminine(word) {
+            return parts;
+        }
         let whole = lookup(&self.map, word);
         if whole.is_some_and(|e| !e.noun) {
             return None;
@@ -121,6 +134,35 @@ impl Splitter {
         // ("Mitarbeiterinnen" is not "Mitarbeit" + "Rinnen").
         let whole_count = whole.map_or(0.0, |e| e.count as f64);
         (score > whole_count).then_some(parts)
+    }
+
+    /// The split of a feminine person noun, if `word` is one: that of its masculine base,
+    /// whose head takes the ending back ("Steuerzahlerinnen" → "steuer" + "zahlerinnen"), or
+    /// none if the base is no compound. Split as other words, "Bürgerinnen" and
+    /// "Verbraucherinnen" ended in the noun "Rinnen" (gutters), too rare in the lexicon for the
+    /// frequency test to stop it. A word is taken for one if its base is a noun of the
+    /// lexicon or itself a compound, so "Zahnmedizin" (base "zahnmediz") is split as before.
+    fn feminine(&self, word: &str) -> Option<Option<Vec<String>>> {
+        let (base, ending) = FEMININE_ENDINGS.iter().find_map(|ending| {
+            word.strip_suffix(ending)
+                .filter(|base| base.chars().count() >= MIN_HEAD_CHARS)
+                .map(|base| (base, ending))
+        })?;
+        let base_is_noun = lookup(&self.map, base).is_some_and(|e| e.noun);
+        let split = if base.chars().count() >= MIN_WORD_CHARS {
+            self.compute(base)
+        } else {
+            None
+        };
+        match split {
+            Some(mut parts) => {
+                if let Some(head) = parts.last_mut() {
+                    head.push_str(ending);
+                }
+                Some(Some(parts))
+            }
+            None => base_is_noun.then_some(None),
+        }
     }
 
     /// Best split of `word` into modifier(s) + noun head, with its score (geometric mean of
@@ -258,6 +300,37 @@ mod tests {
         assert_eq!(attempts, MAX_ATTEMPTS);
         // Cut short, the search still returns the best split found so far.
         assert!(best.is_some());
+    }
+
+    #[test]
+    fn feminine_nouns_split_as_their_masculine_base() {
+        for word in [
+            "bürgerinnen",
+            "verbraucherinnen",
+            "besucherinnen",
+            "lehrerinnen",
+            "mitarbeiterinnen",
+            "sachbearbeiterin",
+        ] {
+            assert_eq!(split(word), None, "{word}");
+        }
+        assert_eq!(
+            split("steuerzahlerinnen"),
+            parts(&["steuer", "zahlerinnen"])
+        );
+        // Not every word ending in "in" is feminine.
+        assert_eq!(split("zahnmedizin"), parts(&["zahn", "medizin"]));
+        assert_eq!(split("dachrinnen"), parts(&["dach", "rinnen"]));
+    }
+
+    #[test]
+    fn swiss_spelling_is_split_as_german() {
+        assert_eq!(
+            split("strassenreinigung"),
+            parts(&["strasse", "reinigung"])
+        );
+        assert_eq!(split("hauptstrasse"), parts(&["haupt", "strasse"]));
+        assert_eq!(split("fussgängerzone"), parts(&["fussgänger", "zone"]));
     }
 
     #[test]
