@@ -325,10 +325,7 @@ mod tests {
 
     #[test]
     fn swiss_spelling_is_split_as_german() {
-        assert_eq!(
-            split("strassenreinigung"),
-            parts(&["strasse", "reinigung"])
-        );
+        assert_eq!(split("strassenreinigung"), parts(&["strasse", "reinigung"]));
         assert_eq!(split("hauptstrasse"), parts(&["haupt", "strasse"]));
         assert_eq!(split("fussgängerzone"), parts(&["fussgänger", "zone"]));
     }

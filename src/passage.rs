@@ -131,10 +131,11 @@ const MONTHS: [&str; 26] = [
 /// Abbreviations with a full stop that German texts, laws above all, use mid-sentence: a line
 /// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that often
 /// end a sentence too ("usw.", "etc.", "e. V.") are left out.
-const ABBREVIATIONS: [&str; 31] = [
+const ABBREVIATIONS: [&str; 38] = [
     "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.h.", "u.a.", "i.V.m.", "bzw.", "vgl.",
     "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.", "St.", "Ziff.",
-    "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "u.U.", "s.o.",
+    "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "u.U.", "s.o.", "Co.", "Mio.", "Mrd.", "Tsd.",
+    "Jh.", "Hrsg.", "Tel.",
 ];
 
 /// Characters that may follow a sentence's final punctuation mark on a line.
@@ -932,7 +933,9 @@ fn sentence_cut(text: &str, start: usize, max_bytes: usize) -> Option<(usize, us
     let bytes = text.as_bytes();
     (start + 1..=start + max_bytes)
         .rev()
-        .filter(|&space| bytes[space] == b' ' && ends_sentence(&text[start..space]))
+        .filter(|&space| {
+            bytes[space] == b' ' && ends_sentence_before(&text[start..space], &text[space + 1..])
+        })
         .take(MAX_SENTENCE_CANDIDATES)
         .find(|&space| is_sentence_boundary(text, space + 1))
         .map(|space| (space, space + 1))
@@ -1768,6 +1771,22 @@ Die Broncos besiegten die Pittsburgh Steelers in der Divisional Round.
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         );
         assert_line_ranges_follow_words(&text, pieces);
+    }
+
+    #[test]
+    fn long_paragraphs_are_not_cut_inside_a_date_or_after_an_abbreviation() {
+        for (text, within) in [
+            ("Das Gesetz tritt am 1. Januar 2025 in Kraft.", "Januar"),
+            (
+                "Sie zahlt 5 Mio. Euro an die Muster GmbH & Co. KG aus.",
+                "KG",
+            ),
+        ] {
+            let reach = text.find(within).unwrap() + within.len();
+            assert_eq!(sentence_cut(text, 0, reach), None, "{text}");
+        }
+        let text = "Es endet hier. Das Gesetz tritt am 1. Januar in Kraft.";
+        assert_eq!(sentence_cut(text, 0, text.len() - 1), Some((14, 15)));
     }
 
     #[test]
