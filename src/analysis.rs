@@ -33,8 +33,9 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// compounds after an unknown modifier need a longer head. 6: NFKC (ligatures and long s are
 /// plain letters). 7: OCR's "¬" at a line's end is a hyphenation. 8: gender marks (':', '·',
 /// '_') separate words, and "’" is "'". 9: feminine nouns and Swiss spelling split anew.
-/// 10: long paragraphs are not cut inside a date or after more abbreviations.
-pub const ANALYZER_VERSION: u32 = 10;
+/// 10: long paragraphs are not cut inside a date or after more abbreviations. 11: a full line
+/// ending in a hyphen after a number or an abbreviation is a hyphenated word.
+pub const ANALYZER_VERSION: u32 = 11;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";

@@ -393,8 +393,16 @@ impl Wrap {
     /// is continued by the next one even if it starts with something that could be a list marker
     /// ("am" / "21. Mai 2019", "nach" / "§ 5 Abs. 1", "Sachsen" / "– so der Minister –").
     fn cut_mid_sentence(self, line: &Line, next: &Line) -> bool {
-        ends_with_hyphenated_word(line.text)
+        self.hyphenated(line, next)
             || (!ends_sentence_before(line.text, next.text) && self.nearly_full(line, next))
+    }
+
+    /// Whether `line` ends in a word the wrapper hyphenated: always after a letter, and after
+    /// a number or an abbreviation where the line had no room for what follows ("100-" /
+    /// "prozentige"), since a table of one cell per line holds cells like "4-" / "22".
+    fn hyphenated(self, line: &Line, next: &Line) -> bool {
+        ends_with_hyphenated_word(line.text)
+            || (ends_with_hyphenated_number(line.text) && self.nearly_full(line, next))
     }
 }
 
@@ -588,6 +596,21 @@ fn ends_with_hyphenated_word(line: &str) -> bool {
         .is_some_and(char::is_alphabetic)
 }
 
+/// Whether a line ends in a hyphen after a digit ("100-" / "prozentige", "1990-" / "2000") or
+/// an abbreviation ("Dipl.-" / "Ing."), which may be a hyphenated word too (see
+/// [`Wrap::hyphenated`]).
+fn ends_with_hyphenated_number(line: &str) -> bool {
+    let Some(stem) = line.strip_suffix(LINE_END_HYPHENS) else {
+        return false;
+    };
+    let mut before = stem.chars().rev();
+    match before.next() {
+        Some('.') => before.next().is_some_and(char::is_alphabetic),
+        Some(c) => c.is_numeric(),
+        None => false,
+    }
+}
+
 /// How a line ending in a hyphenated word joins `next`, by `next`'s first word (see [`Joint`]).
 /// One of the [`BREAK_HYPHENS`] only ever marks where the wrapper broke a word, so it always
 /// goes.
@@ -736,7 +759,7 @@ fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint>
         list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap));
     if starts_item {
         None
-    } else if ends_with_hyphenated_word(line.text) {
+    } else if wrap.hyphenated(line, next) {
         Some(hyphen_joint(line.text, next.text))
     } else {
         wrap.wrapped(line, next).then_some(Joint::Space)
@@ -1491,6 +1514,34 @@ und Landesbehörden.
                 4,
                 "die EDV-gestützte und UVP-pflichtige Prüfung von H2O-haltigen Anlagen",
             )],
+        );
+        // So does a number or an abbreviation, before whatever word, where the line was full;
+        // a cell of a table is no hyphenated word.
+        let text = "\
+Der Bund fördert alle solchen Anlagen mit 100-
+prozentigen Zuschüssen für alle COVID-19-
+Teststellen des Landes in den Jahren 1990-
+2000, so erklärte es der leitende Dipl.-
+Ing. Muster.
+";
+        assert_passages(
+            text,
+            &[(
+                1,
+                5,
+                "Der Bund fördert alle solchen Anlagen mit 100-prozentigen Zuschüssen für alle \
+                 COVID-19-Teststellen des Landes in den Jahren 1990-2000, so erklärte es der \
+                 leitende Dipl.-Ing. Muster.",
+            )],
+        );
+        assert_passages(
+            "Ion\nSO 4 2-\nNa\nLösung unverdünnt",
+            &[
+                (1, 1, "Ion"),
+                (2, 2, "SO 4 2-"),
+                (3, 3, "Na"),
+                (4, 4, "Lösung unverdünnt"),
+            ],
         );
         assert_passages(
             "fortgesetzt, den-\nnoch nicht beendet",
