@@ -11,7 +11,7 @@
 //! "und"/"oder"/"nicht" stay words.
 
 /// How a clause takes part in matching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Occur {
     /// Optional: matching it raises the score (the default, as in any ranked search).
     Should,
@@ -22,7 +22,7 @@ pub enum Occur {
 }
 
 /// One searchable unit of a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Clause {
     /// Free text from one whitespace-separated token (may hold several words after analysis).
     Words(String),
@@ -96,7 +96,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
         }
         // A sign directly before a word or phrase; a lone sign is punctuation.
         let mut elided = false;
-        let (sign, body) = match rest.as_bytes()[0] {
+        let (sign, mut body) = match rest.as_bytes()[0] {
             b'+' => (Some(Occur::Must), &rest[1..]),
             // "Privatpersonen und -organisationen": after a conjunction, a hyphen right before
             // a word stands for the shared first part of a compound (Ergänzungsstrich), not
@@ -127,9 +127,13 @@ fn lex(input: &str) -> Vec<Lexeme> {
                 rest = tail;
                 continue;
             }
-            // Unbalanced quote: the rest is read as plain words.
-            rest = after_quote;
-            continue;
+            // Unbalanced quote: punctuation, and the rest is read as plain words; a sign before
+            // it still holds for the word right after it ('-"Wort' is '-Wort').
+            if sign.is_none() || !after_quote.starts_with(|c: char| !c.is_whitespace()) {
+                rest = after_quote;
+                continue;
+            }
+            body = after_quote;
         }
         let end = body.find(char::is_whitespace).unwrap_or(body.len());
         let token = &body[..end];
@@ -346,6 +350,22 @@ mod tests {
             ]
         );
         assert!(parse("AND OR NOT").clauses.is_empty());
+        // A sign before an unbalanced quote holds for the word after it.
+        assert_eq!(
+            parse("Bayern -\"Sachsen").clauses,
+            vec![
+                (Occur::Should, words("Bayern")),
+                (Occur::MustNot, words("Sachsen")),
+            ]
+        );
+        assert_eq!(
+            parse("+\"Berlin").clauses,
+            vec![(Occur::Must, words("Berlin"))]
+        );
+        assert_eq!(
+            parse("-\" Thüringen").clauses,
+            vec![(Occur::Should, words("Thüringen"))]
+        );
     }
 
     #[test]

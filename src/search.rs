@@ -261,6 +261,9 @@ struct Builder<'a> {
     parts: Parts,
     /// Whether a query compound's parts went into the query.
     has_parts: bool,
+    /// Whether the clause being built is excluded ("-word", "NOT word"): an excluded word
+    /// found nowhere excludes nothing, not the words one or two letters away from it.
+    excluding: bool,
 }
 
 /// How the parts of a query compound ("Behördenkommunikation": "Behörde", "Kommunikation")
@@ -346,7 +349,12 @@ impl Builder<'_> {
                     ));
                 }
                 let parts = self.terms.query_part_stems(word);
-                if let Some(distance) = self.typo(word, &stem, &parts) {
+                let distance = if self.excluding {
+                    None
+                } else {
+                    self.typo(word, &stem, &parts)
+                };
+                if let Some(distance) = distance {
                     // Found nowhere: look for the words it may have meant.
                     if highlight {
                         self.highlighter.typos.push(Typo {
@@ -410,11 +418,23 @@ impl Builder<'_> {
         drop_function_words: bool,
     ) -> Result<Vec<(TOccur, Box<dyn Query>)>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // A clause or word repeated counts once: a pasted text that says "Bayern" three
+        // thousand times would otherwise become as many clauses, slow to run, and an unknown
+        // word as many typo lookups, each holding an automaton.
+        let mut seen_clauses = HashSet::new();
+        let mut seen_words = HashSet::new();
         for (occur, clause, ws) in analyzed {
+            if !matches!(clause, Clause::Words(_)) && !seen_clauses.insert((*occur, *clause)) {
+                continue;
+            }
+            self.excluding = *occur == Occur::MustNot;
             match clause {
-                Clause::Words(_) => {
-                    clauses.extend(self.free_words(ws, *occur, drop_function_words))
-                }
+                Clause::Words(_) => clauses.extend(self.free_words(
+                    ws,
+                    *occur,
+                    drop_function_words,
+                    &mut seen_words,
+                )),
                 Clause::Phrase { slop, .. } => {
                     let query =
                         self.phrase(ws, *slop, *occur != Occur::MustNot, *occur == Occur::Should);
@@ -510,17 +530,27 @@ impl Builder<'_> {
 
     /// Words typed without quotes: each word on its own; a hyphenated compound as the whole
     /// word or its parts in order ("KI-Strategie" finds "KI-Strategie" and "KI Strategie").
+    /// Words already in `seen` (by exact form and occurrence) are left out.
     fn free_words(
         &mut self,
         ws: &[Word],
         occur: Occur,
         drop_stop_words: bool,
+        seen: &mut HashSet<(Occur, String)>,
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut out = Vec::new();
         let mut i = 0;
         let highlight = occur != Occur::MustNot;
         while i < ws.len() {
             let word = &ws[i];
+            if !seen.insert((occur, word.exact.clone())) {
+                // Skips a repeated compound's parts along with it.
+                i = ws[i + 1..]
+                    .iter()
+                    .position(|w| w.start >= word.end)
+                    .map_or(ws.len(), |p| i + 1 + p);
+                continue;
+            }
             if word.is_hyphen_compound {
                 let parts_end = ws[i + 1..]
                     .iter()
@@ -683,6 +713,7 @@ fn build(
         typos: HashMap::new(),
         parts: Parts::Together,
         has_parts: false,
+        excluding: false,
     };
 
     // A pasted document is not a query: only its first words count, so time and memory

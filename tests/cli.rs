@@ -703,6 +703,44 @@ fn a_question_never_finds_a_replaced_passage() {
 }
 
 #[test]
+fn an_excluded_word_found_nowhere_excludes_nothing() {
+    let dir = workspace();
+    let all = ranges(&json_search(dir.path(), &["Bayern"]));
+    // "Sachsan" is one letter from "Sachsen", which stands in every one of these passages.
+    assert_eq!(
+        ranges(&json_search(dir.path(), &["--", "Bayern -Sachsan"])),
+        all
+    );
+    assert_eq!(
+        ranges(&json_search(dir.path(), &["--", "Bayern NOT Sachsan"])),
+        all
+    );
+}
+
+#[test]
+fn repeated_words_and_phrases_count_once() {
+    let dir = workspace();
+    for (once, repeated) in [
+        ("Bayern", "Bayern ".repeat(3000)),
+        (
+            "\"Freistaat Sachsen\"",
+            "\"Freistaat Sachsen\" ".repeat(500),
+        ),
+        ("Kretschmar", "Kretschmar ".repeat(3000)),
+    ] {
+        for exact in [false, true] {
+            let mut args = vec![];
+            if exact {
+                args.push("--exact");
+            }
+            let first = json_search(dir.path(), &[&args[..], &[once]].concat());
+            let again = json_search(dir.path(), &[&args[..], &[repeated.as_str()]].concat());
+            assert_eq!(first["hits"], again["hits"], "{once} (exact: {exact})");
+        }
+    }
+}
+
+#[test]
 fn a_word_typed_twice_counts_once() {
     let dir = workspace();
     let docs = doc_dir(dir.path());
