@@ -180,10 +180,12 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
     })
 }
 
-/// Calls `f` for each line (without its line ending); bytes that are not UTF-8 become U+FFFD
-/// rather than failing the whole batch.
+/// Calls `f` for each line (without its line ending, and the first without the byte order
+/// mark that Windows editors write); bytes that are not UTF-8 become U+FFFD rather than
+/// failing the whole batch.
 fn for_each_line(mut reader: impl BufRead, mut f: impl FnMut(&str) -> Result<()>) -> Result<()> {
     let mut buffer = Vec::new();
+    let mut first = true;
     loop {
         buffer.clear();
         if reader
@@ -194,7 +196,11 @@ fn for_each_line(mut reader: impl BufRead, mut f: impl FnMut(&str) -> Result<()>
             return Ok(());
         }
         let line = String::from_utf8_lossy(&buffer);
-        f(line.trim_end_matches(['\n', '\r']))?;
+        let mut line = line.trim_end_matches(['\n', '\r']);
+        if std::mem::take(&mut first) {
+            line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        }
+        f(line)?;
     }
 }
 

@@ -140,7 +140,7 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         writeln!(
             out,
             "{}",
-            s.paint(BOLD_STYLE, &format!("# {}", answer.query))
+            s.paint(BOLD_STYLE, &format!("# {}", printable(answer.query)))
         )?;
     }
     let hits = match &answer.result {
@@ -214,8 +214,9 @@ fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Text safe for a terminal: a document's control characters (an escape sequence that would
-/// clear the screen or retitle the window) are shown as U+FFFD. JSON escapes them by itself.
+/// Text safe for a terminal: a document's or a batch query's control characters (an escape
+/// sequence that would clear the screen or retitle the window) are shown as U+FFFD. JSON
+/// escapes them by itself.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()

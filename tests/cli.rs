@@ -342,6 +342,34 @@ fn batch_answers_every_query_in_order() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 2);
+
+    // A byte order mark before the first query is no part of it; a line of only one is blank.
+    for (stdin, queries) in [
+        ("\u{feff}Kabinett\nBayern\n", 2),
+        ("\u{feff}\nKabinett\n", 1),
+    ] {
+        let output = fundstelle(dir.path())
+            .args(["search", "--json", "--batch", "-"])
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(stdout.lines().count(), queries, "{stdout}");
+        assert!(stdout.starts_with("{\"query\":\"Kabinett\""), "{stdout}");
+    }
+
+    // Human output shows a query's control characters harmlessly, as it does a document's.
+    let output = fundstelle(dir.path())
+        .args(["search", "--color", "never", "--batch", "-"])
+        .write_stdin("Bayern\u{1b}]0;pwned\u{7}\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.starts_with("# Bayern\u{fffd}]0;pwned\u{fffd}\n"),
+        "{stdout}"
+    );
 }
 
 #[test]
