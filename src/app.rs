@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::analysis::{words, TermCache};
-use crate::index::{self, Reading};
+use crate::index::{self, Reading, Stamp};
 use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
 use crate::output::{stderr_line, write_answer, Answer, Format};
 use crate::query::is_stop_word;
@@ -87,21 +87,38 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
         index_dir: index_dir.to_owned(),
         split_compounds: true,
     };
-    match indexer::run(&config) {
-        Ok(summary) if summary.touched() => {
-            stderr_line(format_args!("updated {}: {summary}", index_dir.display()));
-            Ok(())
+    let mut said_waiting = false;
+    loop {
+        match indexer::run(&config) {
+            Ok(summary) if summary.touched() => {
+                stderr_line(format_args!("updated {}: {summary}", index_dir.display()));
+                return Ok(());
+            }
+            Ok(_) => return Ok(()),
+            Err(err) if err.is::<IndexBusy>() => {
+                // Another process is updating it: search the last committed state meanwhile,
+                // if this version can search it.
+                if index::stamp(index_dir) == Some(Stamp::current()) {
+                    stderr_line(format_args!(
+                        "{} is being updated by another process; searching it as it is",
+                        index_dir.display()
+                    ));
+                    return Ok(());
+                }
+                // Its first build (or a rebuild for this version) is under way: nothing to
+                // search until it commits, so wait for it, as cargo waits for a lock. The lock
+                // is the operating system's and goes with its process, so the wait ends.
+                if !said_waiting {
+                    stderr_line(format_args!(
+                        "waiting for another fundstelle process to finish writing {}",
+                        index_dir.display()
+                    ));
+                    said_waiting = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(err) => return Err(err),
         }
-        Ok(_) => Ok(()),
-        // Another process is updating it: search the last committed state meanwhile.
-        Err(err) if err.is::<IndexBusy>() && !first_use => {
-            stderr_line(format_args!(
-                "{} is being updated by another process; searching it as it is",
-                index_dir.display()
-            ));
-            Ok(())
-        }
-        Err(err) => Err(err),
     }
 }
 

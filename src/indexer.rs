@@ -206,8 +206,8 @@ impl Drop for Progress {
 /// Another process holds the index's writer lock.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "another `fundstelle index`{} is writing to {}; wait for it to finish",
-    .pid.map(|pid| format!(" (process {pid})")).unwrap_or_default(),
+    "another fundstelle process{} is writing to {}; wait for it to finish",
+    .pid.map(|pid| format!(" (pid {pid})")).unwrap_or_default(),
     .dir.display()
 )]
 pub struct IndexBusy {

@@ -924,7 +924,7 @@ fn two_index_runs_at_once() {
     assert_eq!(second.status.code(), Some(2), "{message}");
     assert!(message.contains("is writing to idx"), "{message}");
     assert!(
-        message.contains(&format!("(process {holder})")),
+        message.contains(&format!("(pid {holder})")),
         "names the holder: {message}"
     );
     assert!(
@@ -966,6 +966,41 @@ fn two_index_runs_start_together_on_a_new_index() {
             "neu/0000.txt"
         );
         index(root, "neu", &index_dir);
+    }
+}
+
+#[test]
+fn searches_started_together_on_a_fresh_clone_all_answer() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path();
+    // A `seeds/` big enough that its first build is still going when the others start.
+    big_folder(root, "seeds", 100, 100);
+    let first = spawn(root, &["search", "--json", "Neuland"]);
+    let started = Instant::now();
+    while !root.join("index/fundstelle-writer.pid").exists() {
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "the first search never took the lock"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    let others: Vec<Child> = (0..3)
+        .map(|_| spawn(root, &["search", "--json", "Neuland"]))
+        .collect();
+    for (number, search) in std::iter::once(first).chain(others).enumerate() {
+        let (output, ended) = finish(search, TIMEOUT);
+        assert!(ended, "search {number} hung");
+        assert_sane(&output, "search");
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let answer: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+        assert_eq!(hit_path(&answer["hits"][0]), "seeds/0000.txt");
+        if number > 0 {
+            assert!(
+                stderr(&output).contains("waiting for another fundstelle process"),
+                "{}",
+                stderr(&output)
+            );
+        }
     }
 }
 
