@@ -261,6 +261,11 @@ struct Builder<'a> {
     parts: Parts,
     /// Whether a query compound's parts went into the query.
     has_parts: bool,
+    /// Whether optional words also match a document's title (indexed with its first passage
+    /// after the title): only among the candidates of a re-ranked query of several words,
+    /// whose scoring lifts every passage of a document by its title. A single word would
+    /// otherwise find that first passage, without the word, by the title alone.
+    title_bonus: bool,
     /// Whether the clause being built is excluded ("-word", "NOT word"): an excluded word
     /// found nowhere excludes nothing, not the words one or two letters away from it.
     excluding: bool,
@@ -320,8 +325,9 @@ impl Builder<'_> {
 
     /// The queries any of which matches `word`, each weighted: its stem, exact form, title
     /// word, compound parts and, for an unknown word, close words. The title is only a bonus
-    /// for `optional` words: it is indexed with a file's first passage only, so as a way to
-    /// satisfy (or fail) a required or excluded word it would treat passages unequally.
+    /// for `optional` words (see [`Builder::title_bonus`]): it is indexed with a file's first
+    /// passage only, so as a way to satisfy (or fail) a required or excluded word it would
+    /// treat passages unequally.
     fn word_alternatives(
         &mut self,
         word: &Word,
@@ -342,7 +348,7 @@ impl Builder<'_> {
                         EXACT_BOOST,
                     ),
                 ];
-                if optional {
+                if optional && self.title_bonus {
                     queries.push(Self::boosted(
                         Self::term_query(self.fields.title_terms, &stem),
                         TITLE_BOOST,
@@ -714,6 +720,7 @@ fn build(
         parts: Parts::Together,
         has_parts: false,
         excluding: false,
+        title_bonus: false,
     };
 
     // A pasted document is not a query: only its first words count, so time and memory
@@ -771,6 +778,7 @@ fn build(
     if rerank_words.is_some() || drops_some {
         builder.parts = Parts::Apart;
     }
+    builder.title_bonus = rerank_words.is_some();
     let query = builder.query(&analyzed, drop_function_words)?;
     if !query.iter().any(|(occur, _)| *occur != TOccur::MustNot) {
         return Err(NothingToSearch(input.to_owned()).into());

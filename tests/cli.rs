@@ -1161,6 +1161,19 @@ fn a_query_cut_at_its_limit_never_panics() {
 }
 
 #[test]
+fn a_single_word_found_only_in_the_title_finds_the_title_alone() {
+    let dir = indexed_document(
+        "Hochwasserschutz an der Elbe\n\nDie Landesregierung hat neue Deiche beschlossen.\n\nDie Kosten trägt der Bund.\n",
+    );
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Elbe"]);
+    assert_eq!(ranges(&answer).len(), 1, "{answer}");
+    assert_eq!(top_highlights(&answer), vec!["Elbe"]);
+    // In a question of several words the title lifts the document's passages.
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Deiche an der Elbe"]);
+    assert_eq!(ranges(&answer)[0].1, 3, "{answer}");
+}
+
+#[test]
 fn title_words_neither_satisfy_nor_exclude_required_words() {
     let dir = indexed_document(
         "Haushalt Alpenland\n\nErster Absatz über Beta.\n\nZweiter Absatz über Beta.\n\nDritter Absatz über Beta.\n"
