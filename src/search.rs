@@ -574,10 +574,11 @@ impl Builder<'_> {
                 let phrase = self.phrase(parts, 0, highlight, optional);
                 out.push((occur, Self::any_of(vec![whole, phrase])));
                 // Each part on its own counts a little too: "NTL-Dienste" is about NTL. Not
-                // when only the word as written is asked for.
+                // when only the word as written is asked for. Marked where it stands, as it
+                // may be all that a hit holds of the word.
                 if occur == Occur::Should && self.matching == Matching::Stemmed {
                     for part in parts.iter().filter(|w| !is_stop_word(&w.exact)) {
-                        let query = self.word(part, false, true);
+                        let query = self.word(part, highlight, true);
                         out.push((Occur::Should, Self::boosted(query, PART_BOOST)));
                     }
                 }

@@ -159,6 +159,25 @@ fn hyphenated_words_are_found_whole_and_by_parts() {
 }
 
 #[test]
+fn a_hyphenated_query_word_shows_the_parts_a_hit_holds() {
+    let dir = indexed_document(
+        "Die Coronapandemie hat das Land verändert.\n\nDie Corona-Krise kam 2020.\n",
+    );
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Corona-Pandemie"]);
+    let shown: Vec<Vec<String>> = answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(highlighted)
+        .collect();
+    assert_eq!(
+        shown,
+        vec![vec!["Coronapandemie".to_owned()], vec!["Corona".to_owned()]],
+        "{answer}"
+    );
+}
+
+#[test]
 fn phrase_spans_a_hard_line_break() {
     let dir = workspace();
     let answer = json_search(dir.path(), &["\"zu einer gemeinsamen Kabinettssitzung\""]);
