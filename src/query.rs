@@ -49,10 +49,18 @@ enum Lexeme {
     Item { sign: Option<Occur>, clause: Clause },
 }
 
+/// Typographic quotation marks, which a query pasted from a German text holds ("„so“",
+/// "»so«", "“so”"): each quotes a phrase as '"' does.
+const QUOTATION_MARKS: [char; 5] = ['„', '“', '”', '»', '«'];
+
 /// Parses `input` leniently; never fails. Whether anything searchable is left is decided
 /// after analysis, by the searcher.
 pub fn parse(input: &str) -> ParsedQuery {
-    let lexemes = lex(input);
+    let lexemes = if input.contains(QUOTATION_MARKS) {
+        lex(&input.replace(QUOTATION_MARKS, "\""))
+    } else {
+        lex(input)
+    };
     let mut clauses = Vec::new();
     let mut pending_not = false;
     let mut pending_and = false;
@@ -257,6 +265,27 @@ mod tests {
                 slop: MAX_SLOP
             }
         );
+    }
+
+    #[test]
+    fn typographic_quotes_make_phrases() {
+        for input in [
+            "„Wir schaffen das“",
+            "»Wir schaffen das«",
+            "“Wir schaffen das”",
+        ] {
+            assert_eq!(
+                parse(input).clauses,
+                vec![(
+                    Occur::Should,
+                    Clause::Phrase {
+                        text: "Wir schaffen das".into(),
+                        slop: 0
+                    }
+                )],
+                "{input}"
+            );
+        }
     }
 
     #[test]
