@@ -115,7 +115,7 @@ fn is_capitalized(written: &str, is_hyphen_compound: bool) -> bool {
 }
 
 /// Characters inside a UAX #29 word that separate German words (see [`spans`]).
-const WORD_SEPARATORS: [char; 3] = [':', '\u{b7}', '_'];
+const WORD_SEPARATORS: [char; 4] = [':', '\u{b7}', '_', '\u{202f}'];
 
 /// The [`Span`]s of the words of `text`, appended to `out` (see [`words`]).
 fn spans(text: &str, out: &mut Vec<Span>) {
@@ -132,9 +132,14 @@ fn spans(text: &str, out: &mut Vec<Span>) {
             let mut segment = trimmed.trim_end();
             // UAX #29 keeps letters joined by ':', '·' and '_' in one word (Swedish "c:a",
             // Catalan "l·l", identifiers), but in German they are gender marks that separate
-            // words, as '*' and '/' do: "Lehrer:innen" reads "Lehrer" and "innen".
-            // (The byte test spares the common word a search by characters: 0xb7 ends '·'.)
-            while segment.bytes().any(|b| matches!(b, b':' | b'_' | 0xb7)) {
+            // words, as '*' and '/' do: "Lehrer:innen" reads "Lehrer" and "innen". So does
+            // a narrow no-break space ("10\u{202f}000", "z.\u{202f}B."), which passages turn
+            // into a space anyway, but a query or `analyze` may hold. (The byte test spares
+            // the common word a search by characters: 0xb7 ends '·', 0xaf ends U+202F.)
+            while segment
+                .bytes()
+                .any(|b| matches!(b, b':' | b'_' | 0xb7 | 0xaf))
+            {
                 let Some(cut) = segment.find(WORD_SEPARATORS) else {
                     break;
                 };
@@ -915,6 +920,7 @@ mod tests {
                 ("innen", 6)
             ]
         );
+        assert_eq!(exacts("Herr\u{202f}Müller"), vec!["herr", "müller"]);
         // Offsets still point at the letters.
         assert_eq!(&"Lehrer:innen"[found[1].start..found[1].end], "innen");
         // A hyphenated compound before the mark stays one.
