@@ -34,8 +34,9 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// plain letters). 7: OCR's "¬" at a line's end is a hyphenation. 8: gender marks (':', '·',
 /// '_') separate words, and "’" is "'". 9: feminine nouns and Swiss spelling split anew.
 /// 10: long paragraphs are not cut inside a date or after more abbreviations. 11: a full line
-/// ending in a hyphen after a number or an abbreviation is a hyphenated word.
-pub const ANALYZER_VERSION: u32 = 11;
+/// ending in a hyphen after a number or an abbreviation is a hyphenated word. 12: the page
+/// furniture of PDF text (headers, footers, page numbers) is left out.
+pub const ANALYZER_VERSION: u32 = 12;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";

@@ -1,7 +1,8 @@
 //! fundstelle: find the passage in German text.
 //!
 //! The pipeline, one module per concern:
-//! [`decode`] (bytes → text) → [`passage`] (text → paragraphs with line numbers) →
+//! [`decode`] (bytes → text) → [`passage`] (text → paragraphs with line numbers, without the
+//! [`pages`]' headers and footers) →
 //! [`analysis`] (German words → terms) → [`index`]/[`indexer`] (tantivy index) →
 //! [`query`]/[`search`] (user query → ranked passages) → [`output`] (printers).
 //! [`app`] ties them together for the command line; the binary only parses flags.
@@ -13,6 +14,7 @@ pub mod decode;
 pub mod index;
 pub mod indexer;
 pub mod output;
+pub mod pages;
 pub mod passage;
 pub mod query;
 pub mod rank;

@@ -29,6 +29,8 @@
 
 use std::ops::Range;
 
+use crate::pages::{self, PageBreaks};
+
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Upper bound on a passage's text length in bytes; longer paragraphs are cut at sentence boundaries.
@@ -232,15 +234,40 @@ struct Block {
 ///
 /// Blank lines are only counted, not stored, so a document of millions of empty lines costs
 /// no memory.
+///
+/// In text from a PDF (with form feeds between pages) the [`pages`] furniture is left out, and
+/// the blank lines around a page break count as the gap the document's layout has inside a
+/// paragraph, so that the fit rule decides whether the paragraph goes on over the break.
 fn lines_and_blocks(text: &str) -> (Vec<Line<'_>>, Vec<Block>) {
     let mut lines = Vec::new();
     let mut blocks: Vec<Block> = Vec::new();
     let mut blank_lines = 0;
+    let page_breaks = if text.contains('\u{c}') {
+        pages::page_breaks(source_lines(text))
+    } else {
+        PageBreaks::default()
+    };
+    let mut furniture = page_breaks.furniture.iter().peekable();
+    let mut page_starts = page_breaks.page_starts.iter().peekable();
+    let mut after_page_break = false;
     for (index, raw) in source_lines(text).enumerate() {
-        let trimmed = raw.trim_end();
+        if page_starts.next_if_eq(&&index).is_some() {
+            after_page_break = true;
+        }
+        if furniture.next_if_eq(&&index).is_some() {
+            continue;
+        }
+        let trimmed = raw.trim_start_matches('\u{c}').trim_end();
         if trimmed.is_empty() {
             blank_lines += 1;
             continue;
+        }
+        if std::mem::take(&mut after_page_break) {
+            // One blank line between single lines is the seed's layout, where it is no break.
+            blank_lines = match blocks.last() {
+                Some(block) if block.lines.len() == 1 && block.blank_lines_before == 1 => 1,
+                _ => 0,
+            };
         }
         let next_index = lines.len();
         match blocks.last_mut() {
@@ -1024,6 +1051,73 @@ mod tests {
             .map(|&(start, end, text)| (start, end, text.to_owned()))
             .collect();
         assert_eq!(passages(text), expected);
+    }
+
+    /// Text as `pdftotext` writes it: a running header and a footer on every page, a form
+    /// feed before each new page, and a paragraph that goes on over the break, hyphenated.
+    #[test]
+    fn page_furniture_of_pdf_text_is_left_out_and_paragraphs_go_on_over_page_breaks() {
+        let text = "\
+Landkreis Musterstadt
+
+Der Kreistag hat in seiner Sitzung am Montag nach langer Beratung
+beschlossen, die in den letzten Jahren stark beschädigte Gemeindeverbindungs-
+
+Seite 1 von 2
+\u{c}Landkreis Musterstadt
+
+straße zwischen Adorf und Bedorf im kommenden Jahr zu erneuern und dafür
+die nötigen Mittel bereitzustellen.
+
+Seite 2 von 2
+";
+        assert_passages(
+            text,
+            &[
+                (1, 1, "Landkreis Musterstadt"),
+                (
+                    3,
+                    10,
+                    "Der Kreistag hat in seiner Sitzung am Montag nach langer Beratung \
+                     beschlossen, die in den letzten Jahren stark beschädigte \
+                     Gemeindeverbindungsstraße zwischen Adorf und Bedorf im kommenden Jahr zu \
+                     erneuern und dafür die nötigen Mittel bereitzustellen.",
+                ),
+            ],
+        );
+        // A paragraph that ends at the page's end stays ended.
+        let text = "\
+Landkreis Musterstadt
+
+Der Kreistag hat in seiner Sitzung am Montag nach langer Beratung
+beschlossen, die Straße nach Adorf zu erneuern.
+
+- 1 -
+\u{c}Landkreis Musterstadt
+
+Die Mittel stellt der Landkreis bereit, sobald der Haushalt des
+kommenden Jahres genehmigt ist.
+
+- 2 -
+";
+        assert_passages(
+            text,
+            &[
+                (1, 1, "Landkreis Musterstadt"),
+                (
+                    3,
+                    4,
+                    "Der Kreistag hat in seiner Sitzung am Montag nach langer Beratung \
+                     beschlossen, die Straße nach Adorf zu erneuern.",
+                ),
+                (
+                    9,
+                    10,
+                    "Die Mittel stellt der Landkreis bereit, sobald der Haushalt des kommenden \
+                     Jahres genehmigt ist.",
+                ),
+            ],
+        );
     }
 
     #[test]

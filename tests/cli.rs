@@ -149,6 +149,28 @@ fn gender_marks_and_typographic_apostrophes_read_as_typed() {
 }
 
 #[test]
+fn pdf_page_headers_and_footers_are_no_passages() {
+    let dir = indexed_document(
+        "Landkreis Musterstadt\n\nDer Kreistag hat in seiner Sitzung am Montag nach langer Beratung\n\
+         beschlossen, die in den letzten Jahren stark beschädigte Gemeindeverbindungs-\n\n\
+         Seite 1 von 2\n\u{c}Landkreis Musterstadt\n\n\
+         straße zwischen Adorf und Bedorf im kommenden Jahr zu erneuern und dafür\n\
+         die nötigen Mittel bereitzustellen.\n\nSeite 2 von 2\n",
+    );
+    let answer = json_search(
+        dir.path(),
+        &["--index", "akten.idx", "Gemeindeverbindungsstraße"],
+    );
+    assert_eq!(
+        ranges(&answer),
+        vec![("akten/a.txt".to_owned(), 3, 10)],
+        "{answer}"
+    );
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Seite"]);
+    assert!(ranges(&answer).is_empty(), "{answer}");
+}
+
+#[test]
 fn hyphenated_words_are_found_whole_and_by_parts() {
     let dir = workspace();
     let by_part = json_search(dir.path(), &["Strategie"]);

@@ -21,6 +21,7 @@ use fundstelle::decode::{decode, DecodeError, Encoding};
 use fundstelle::index::{self, OpenIndex};
 use fundstelle::indexer::{self, IndexConfig};
 use fundstelle::output::{snippet_window, write_answer, Answer, Format};
+use fundstelle::pages::page_breaks;
 use fundstelle::passage::{split_document, SplitDocument, MAX_PASSAGE_BYTES};
 use fundstelle::query::{parse, Clause};
 use fundstelle::search::{search, Hit, Matching, NothingToSearch};
@@ -374,8 +375,22 @@ fn non_space(text: &str) -> Vec<char> {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// The hyphens the splitter may drop at a line's end: "-", U+2010 and the soft hyphen.
-const LINE_END_HYPHENS: [char; 3] = ['-', '\u{2010}', '\u{ad}'];
+/// The hyphens the splitter may drop at a line's end: "-", U+2010, the soft hyphen and OCR's "¬".
+const LINE_END_HYPHENS: [char; 4] = ['-', '\u{2010}', '\u{ad}', '¬'];
+
+/// The source lines of `body` with their numbers, without the page furniture of PDF text
+/// (headers, footers, page numbers), which the splitter leaves out.
+fn kept_lines(body: &str) -> Vec<(&str, u32)> {
+    let lines = source_lines(body);
+    let furniture = page_breaks(lines.iter().copied()).furniture;
+    lines
+        .into_iter()
+        .zip(1u32..)
+        .enumerate()
+        .filter(|(index, _)| furniture.binary_search(index).is_err())
+        .map(|(_, line)| line)
+        .collect()
+}
 
 /// Whether `output` is `input` with some hyphens removed (the splitter drops the hyphen of a
 /// word that the wrapper broke at a line's end, and nothing else).
@@ -427,8 +442,10 @@ fn check_split(text: &str) -> Result<SplitDocument, TestCaseError> {
         previous_end = passage.line_end;
     }
 
-    // No character but whitespace and broken-word hyphens is lost, added or reordered.
-    let input = non_space(body);
+    // No character but whitespace, broken-word hyphens and page furniture is lost, added or
+    // reordered.
+    let kept: Vec<&str> = kept_lines(body).into_iter().map(|(line, _)| line).collect();
+    let input = non_space(&kept.join("\n"));
     let joined: String = document.passages.iter().map(|p| p.text.as_str()).collect();
     let output = non_space(&joined);
     prop_assert!(
@@ -464,18 +481,17 @@ fn check_line_ranges_follow_words(
     document: &SplitDocument,
 ) -> Result<(), TestCaseError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines = source_lines(body);
+    let lines = kept_lines(body);
     if lines
         .iter()
-        .any(|line| line.trim_end().ends_with(LINE_END_HYPHENS))
+        .any(|(line, _)| line.trim_end().ends_with(LINE_END_HYPHENS))
         || body.split_whitespace().any(|w| w.len() > MAX_PASSAGE_BYTES)
     {
         return Ok(());
     }
     let words: Vec<(&str, u32)> = lines
         .iter()
-        .zip(1u32..)
-        .flat_map(|(line, number)| line.split_whitespace().map(move |w| (w, number)))
+        .flat_map(|&(line, number)| line.split_whitespace().map(move |w| (w, number)))
         .collect();
     let mut next = 0;
     for passage in &document.passages {
