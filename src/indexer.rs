@@ -57,6 +57,10 @@ struct FileEntry {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
     files: BTreeMap<String, FileEntry>,
+    /// The folder the keys are relative to (see [`KeyBase`]); absent in manifests written
+    /// before it was recorded, whose keys are taken as relative to the current folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    root: Option<PathBuf>,
 }
 
 impl Manifest {
@@ -276,6 +280,66 @@ pub fn key_of(path: &Path) -> String {
         .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
+/// The folder an index's relative keys are relative to: the one `index` ran in when the index
+/// was built. A run from another folder names its files relative to that one too, so that a
+/// file keeps its key, and `index .` there covers that folder's files only (keys relative to
+/// each run's own folder made it count another folder's files as removed).
+enum KeyBase {
+    /// The current folder (the usual case, and an index built before roots were recorded).
+    Current,
+    /// Another folder than the current one, absolute.
+    Folder(PathBuf),
+}
+
+impl KeyBase {
+    /// The base of an index whose manifest records `root`, for a run in the current folder.
+    fn of(root: Option<&Path>) -> KeyBase {
+        let Some(root) = root else {
+            return KeyBase::Current;
+        };
+        // One system call in the usual case (a default search asks on every run); the
+        // shell's spelling of the current folder only if that one differs.
+        let here = std::env::current_dir().ok().map(|current| clean(&current));
+        if here.as_deref() == Some(root) || current_folders().iter().any(|folder| folder == root) {
+            KeyBase::Current
+        } else {
+            KeyBase::Folder(root.to_owned())
+        }
+    }
+
+    /// The root to record: this base's folder.
+    fn root(&self) -> Option<PathBuf> {
+        match self {
+            KeyBase::Current => current_folders().first().cloned(),
+            KeyBase::Folder(root) => Some(root.clone()),
+        }
+    }
+
+    /// The key of `path` (named as from the current folder): see [`key_of`].
+    fn key(&self, path: &Path) -> String {
+        let KeyBase::Folder(root) = self else {
+            return key_of(path);
+        };
+        let absolute = match current_folders().first() {
+            Some(current) => clean(&current.join(path)),
+            None => clean(path),
+        };
+        absolute
+            .strip_prefix(root)
+            .unwrap_or(&absolute)
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/")
+    }
+
+    /// Where the file of `key` is, named as from the current folder.
+    fn path(&self, key: &str) -> PathBuf {
+        match self {
+            KeyBase::Folder(root) => root.join(key),
+            KeyBase::Current => PathBuf::from(key),
+        }
+    }
+}
+
 /// The current folder as the system spells it, and as the shell's `$PWD` does if that names
 /// the same folder (through a symbolic link); a program that starts fundstelle elsewhere
 /// leaves `$PWD` behind, so it is checked. Worked out once per process.
@@ -350,12 +414,13 @@ impl Scope {
 fn find_documents(
     paths: &[PathBuf],
     indexed: &Manifest,
+    base: &KeyBase,
     skipped: &mut usize,
 ) -> Result<(Vec<Found>, Vec<Scope>)> {
     let mut found = Vec::new();
     let mut scopes = Vec::new();
     for root in paths {
-        let key = key_of(root);
+        let key = base.key(root);
         let folder = Scope::Folder(match key.as_str() {
             "." | "" => String::new(),
             p if p.ends_with('/') => key.clone(),
@@ -399,7 +464,7 @@ fn find_documents(
             match entry {
                 Ok(entry) if entry.file_type().is_file() && is_document(entry.path()) => {
                     found.push(Found {
-                        key: key_of(entry.path()),
+                        key: base.key(entry.path()),
                         path: entry.into_path(),
                     });
                 }
@@ -481,7 +546,9 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     // meta.json is read once here: a search of the default index runs this every time.
     let stamp = index::stamp(&config.index_dir);
     let previous = Manifest::load(&config.index_dir, stamp.is_some());
-    let (mut found, scopes) = find_documents(&config.paths, &previous, &mut summary.skipped)?;
+    let base = KeyBase::of(previous.root.as_deref());
+    let (mut found, scopes) =
+        find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
     let rebuild = index::exists(&config.index_dir) && stamp != Some(Stamp::current());
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
@@ -502,8 +569,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             }
             // Under its cleaned key: an index from before keys were cleaned may hold a file
             // twice, under two spellings.
-            let path = PathBuf::from(&key);
-            let key = key_of(&path);
+            let path = base.path(&key);
+            let key = base.key(&path);
             if path.is_file() {
                 if named.insert(key.clone()) {
                     found.push(Found { path, key });
@@ -616,6 +683,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     }
     // Read again under the lock: another run may have changed it since it was read above.
     let mut manifest = Manifest::load(&target, index::was_committed(&target));
+    manifest.root = base.root();
 
     for key in &removed {
         writer.delete_term(Term::from_field_text(fields.path, key));

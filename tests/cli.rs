@@ -1272,6 +1272,37 @@ fn every_spelling_of_a_path_is_one_file() {
 }
 
 #[test]
+fn an_index_updated_from_another_folder_keeps_its_keys_and_its_files() {
+    let dir = workspace();
+    let root = dir.path();
+    for (folder, text) in [
+        ("t2", "Die Altstadt von Bamberg."),
+        ("t3", "Der Dom zu Speyer."),
+    ] {
+        fs::create_dir(root.join(folder)).unwrap();
+        fs::write(root.join(folder).join("a.txt"), text).unwrap();
+    }
+    let index = |from: &Path, args: &[&str]| {
+        let output = fundstelle(from).arg("index").args(args).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    index(root, &["t2", "--index", "idx"]);
+    // From inside t3, "." is t3: t2's file is neither removed nor renamed.
+    let said = index(&root.join("t3"), &[".", "--index", "../idx"]);
+    assert!(
+        said.contains("1 added, 0 changed, 0 removed, 0 unchanged"),
+        "{said}"
+    );
+    let said = index(&root.join("t3"), &["../t2", ".", "--index", "../idx"]);
+    assert!(said.contains("0 removed, 2 unchanged"), "{said}");
+    for (word, path) in [("Bamberg", "t2/a.txt"), ("Speyer", "t3/a.txt")] {
+        let answer = json_search(root, &["--index", "idx", word]);
+        assert_eq!(answer["hits"][0]["path"], path, "{answer}");
+    }
+}
+
+#[test]
 fn overlapping_paths_index_each_file_once() {
     let dir = workspace();
     let docs = doc_dir(dir.path());
