@@ -32,6 +32,19 @@ const QUERY_PART_WEIGHT: f32 = 0.4;
 const TYPO_WEIGHT: f32 = 0.8;
 /// Stems shorter than this are not compared for typos, nor looked up as such.
 pub const MIN_TYPO_STEM_CHARS: usize = 5;
+/// From this length on, a typo may be two edits away from the word it stands for.
+const TWO_TYPOS_CHARS: usize = 9;
+
+/// How many edits a word of `letters` letters may be from the word it was meant as: one, or
+/// two for a long word. A stem is shorter than its word, and is allowed by its own length:
+/// two edits on the six letters of "verord" (of "Verordung") reach "behord".
+pub fn typo_edits(letters: usize) -> usize {
+    if letters >= TWO_TYPOS_CHARS {
+        2
+    } else {
+        1
+    }
+}
 /// Weight of a query word found in the document title, relative to the passage.
 const TITLE_WEIGHT: f32 = 0.3;
 /// Words within this many positions count as close together.
@@ -113,7 +126,8 @@ pub fn matches_any(
 }
 
 /// Whether a word of a passage (exact form and stem) is close enough to a query word the
-/// index does not know (exact form and stem) to stand in for it. Stems shorter than
+/// index does not know (exact form and stem) to stand in for it, `max` edits away at most
+/// (stems by their own length, see [`typo_edits`]). Stems shorter than
 /// [`MIN_TYPO_STEM_CHARS`] are not compared: "innen" stems to "inn", one edit from "in".
 pub fn stands_in_for_typo(
     exact: &str,
@@ -122,10 +136,11 @@ pub fn stands_in_for_typo(
     typed_stem: &str,
     max: usize,
 ) -> bool {
+    let typed_stem_letters = typed_stem.chars().count();
     within_edit_distance(exact, typed, max)
         || (stem.chars().count() >= MIN_TYPO_STEM_CHARS
-            && typed_stem.chars().count() >= MIN_TYPO_STEM_CHARS
-            && within_edit_distance(stem, typed_stem, max))
+            && typed_stem_letters >= MIN_TYPO_STEM_CHARS
+            && within_edit_distance(stem, typed_stem, max.min(typo_edits(typed_stem_letters))))
 }
 
 /// Whether two words are at most `max` edits apart; words whose lengths differ by more are
@@ -248,6 +263,27 @@ mod tests {
             idf,
             typo_distance: None,
         }
+    }
+
+    #[test]
+    fn a_stem_is_corrected_within_the_edits_its_own_length_allows() {
+        // "Verordung": nine letters, two edits for its exact form, one for its stem "verord".
+        assert!(stands_in_for_typo(
+            "verordnung",
+            "verordn",
+            "verordung",
+            "verord",
+            2
+        ));
+        assert!(!stands_in_for_typo(
+            "behord",
+            "behord",
+            "verordung",
+            "verord",
+            2
+        ));
+        assert_eq!(typo_edits(8), 1);
+        assert_eq!(typo_edits(9), 2);
     }
 
     fn passage(stems: &[&str]) -> Vec<PassageWord> {

@@ -41,8 +41,6 @@ const TYPO_BOOST: f32 = 0.5;
 const MAX_TYPO_WORDS: usize = 8;
 /// Words shorter than this are never corrected: too many words are one edit apart.
 const MIN_TYPO_CHARS: usize = 5;
-/// From this length on, two edits are allowed.
-const TWO_TYPOS_CHARS: usize = 9;
 
 /// Weight of each part of a compound query word ("Behördenkommunikation" also looks for
 /// "Behörde" and "Kommunikation"), below the compound itself.
@@ -234,12 +232,24 @@ impl Typo {
     }
 }
 
-/// The fields and terms a typo is looked up by: its exact form, and its stem unless the stem
-/// is too short to correct ("innen" stems to "inn", one edit from "in").
-fn typo_terms<'a>(fields: &Fields, exact: &'a str, stem: &'a str) -> Vec<(Field, &'a str)> {
-    let mut terms = vec![(fields.exact, exact)];
-    if stem.chars().count() >= rank::MIN_TYPO_STEM_CHARS {
-        terms.push((fields.text, stem));
+/// The fields and terms a typo is looked up by, each with the edits allowed: its exact form
+/// (`distance` away), and its stem unless the stem is too short to correct ("innen" stems to
+/// "inn", one edit from "in"), as far as the stem's own length allows (see
+/// [`rank::typo_edits`]).
+fn typo_terms<'a>(
+    fields: &Fields,
+    exact: &'a str,
+    stem: &'a str,
+    distance: usize,
+) -> Vec<(Field, &'a str, usize)> {
+    let mut terms = vec![(fields.exact, exact, distance)];
+    let stem_letters = stem.chars().count();
+    if stem_letters >= rank::MIN_TYPO_STEM_CHARS {
+        terms.push((
+            fields.text,
+            stem,
+            distance.min(rank::typo_edits(stem_letters)),
+        ));
     }
     terms
 }
@@ -369,10 +379,12 @@ impl Builder<'_> {
                             distance,
                         });
                     }
-                    for (field, text) in typo_terms(self.fields, &word.exact, &stem) {
+                    for (field, text, edits) in
+                        typo_terms(self.fields, &word.exact, &stem, distance)
+                    {
                         let term = Term::from_field_text(field, text);
                         queries.push(Self::boosted(
-                            Box::new(FuzzyTermQuery::new(term, distance as u8, true)),
+                            Box::new(FuzzyTermQuery::new(term, edits as u8, true)),
                             TYPO_BOOST,
                         ));
                     }
@@ -645,7 +657,7 @@ fn typo_distance(
     {
         return None;
     }
-    Some(if letters >= TWO_TYPOS_CHARS { 2 } else { 1 })
+    Some(rank::typo_edits(letters))
 }
 
 /// Escapes every regex meta character of tantivy-fst's regex syntax.

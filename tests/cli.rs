@@ -1053,6 +1053,15 @@ fn unknown_words_fall_back_to_close_words_and_say_so() {
 /// as those parts and found nothing; and a correction found as part of a compound was shown
 /// without a highlight or a note.
 #[test]
+fn a_typo_is_not_corrected_to_a_word_its_stem_is_two_edits_from() {
+    // "verord" (the stem of "Verordung") is two edits from "behord", the stem of the part
+    // "Behörde" of "Behördenservices": too far for six letters.
+    let dir = workspace();
+    let answer = json_search(dir.path(), &["Verordung"]);
+    assert!(ranges(&answer).is_empty(), "{answer}");
+}
+
+#[test]
 fn misspelt_compounds_are_corrected_and_parts_that_stand_in_are_shown() {
     let dir = workspace();
     for (typed, found) in [
