@@ -106,8 +106,7 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
                     return Ok(());
                 }
                 // Its first build (or a rebuild for this version) is under way: nothing to
-                // search until it commits, so wait for it, as cargo waits for a lock. The lock
-                // is the operating system's and goes with its process, so the wait ends.
+                // search until it commits, so wait for it, then update as usual.
                 if !said_waiting {
                     stderr_line(format_args!(
                         "waiting for another fundstelle process to finish writing {}",
@@ -115,7 +114,7 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
                     ));
                     said_waiting = true;
                 }
-                std::thread::sleep(std::time::Duration::from_millis(50));
+                indexer::wait_for_writer(index_dir);
             }
             Err(err) => return Err(err),
         }

@@ -232,6 +232,26 @@ impl IndexBusy {
     }
 }
 
+/// Waits until no process holds the writer lock of the index in `dir`, or until the index
+/// there is of this version (committed by the process holding the lock, which may still be
+/// merging): cheap checks at growing intervals, as cargo waits for a lock. The lock is the
+/// operating system's and goes with its process, so the wait ends.
+pub fn wait_for_writer(dir: &Path) {
+    let mut pause = std::time::Duration::from_millis(10);
+    loop {
+        if index::stamp(dir) == Some(Stamp::current()) {
+            return;
+        }
+        // The lock, if taken here, is released at once: the caller runs the indexer again.
+        match MmapDirectory::open(dir) {
+            Ok(directory) if directory.acquire_lock(&INDEX_WRITER_LOCK).is_err() => {}
+            _ => return,
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(std::time::Duration::from_millis(200));
+    }
+}
+
 /// Records this process as the holder of `dir`'s writer lock, so that a run finding the lock
 /// taken can say who holds it. Best effort: the lock itself is what protects the index, and a
 /// file left by a dead process is only read while a live one holds the lock.
@@ -647,6 +667,12 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 dir.acquire_lock(&INDEX_WRITER_LOCK)
                     .map_err(|_| IndexBusy::of(&config.index_dir).into())
             })?;
+        // The version was read before the lock: a run that held it may have rebuilt the index
+        // for this version since, and then this run is an update like any other.
+        if index::stamp(&config.index_dir) == Some(Stamp::current()) {
+            drop(lock);
+            return run(config);
+        }
         record_writer(&config.index_dir);
         // An index that never got its first commit (a run interrupted while creating it)
         // is simply built again; only one with content was written by another version.
