@@ -98,6 +98,9 @@ fn lex(input: &str) -> Vec<Lexeme> {
     let mut out = Vec::new();
     let mut rest = input;
     loop {
+        // A sign stands at the start or after a space: one glued to a closing quote is a
+        // hyphen ('"Ja"-Stimmen', '„Ja“-Stimmen').
+        let signs = rest.len() == input.len() || rest.starts_with(char::is_whitespace);
         rest = rest.trim_start();
         if rest.is_empty() {
             return out;
@@ -105,6 +108,7 @@ fn lex(input: &str) -> Vec<Lexeme> {
         // A sign directly before a word or phrase; a lone sign is punctuation.
         let mut elided = false;
         let (sign, mut body) = match rest.as_bytes()[0] {
+            _ if !signs => (None, rest),
             b'+' => (Some(Occur::Must), &rest[1..]),
             // "Privatpersonen und -organisationen": after a conjunction, a hyphen right before
             // a word stands for the shared first part of a compound (Ergänzungsstrich), not
@@ -265,6 +269,26 @@ mod tests {
                 slop: MAX_SLOP
             }
         );
+    }
+
+    #[test]
+    fn a_hyphen_after_a_closing_quote_is_no_exclusion() {
+        for input in ["\"Ja\"-Stimmen", "„Ja“-Stimmen"] {
+            assert_eq!(
+                parse(input).clauses,
+                vec![
+                    (
+                        Occur::Should,
+                        Clause::Phrase {
+                            text: "Ja".into(),
+                            slop: 0
+                        }
+                    ),
+                    (Occur::Should, words("-Stimmen")),
+                ],
+                "{input}"
+            );
+        }
     }
 
     #[test]

@@ -548,20 +548,21 @@ impl Builder<'_> {
 
     /// Words typed without quotes: each word on its own; a hyphenated compound as the whole
     /// word or its parts in order ("KI-Strategie" finds "KI-Strategie" and "KI Strategie").
-    /// Words already in `seen` (by exact form and occurrence) are left out.
+    /// Words already in `seen` (by occurrence, exact form and capital, which decides whether
+    /// a word is split as a compound noun) are left out.
     fn free_words(
         &mut self,
         ws: &[Word],
         occur: Occur,
         drop_stop_words: bool,
-        seen: &mut HashSet<(Occur, String)>,
+        seen: &mut HashSet<(Occur, String, bool)>,
     ) -> Vec<(Occur, Box<dyn Query>)> {
         let mut out = Vec::new();
         let mut i = 0;
         let highlight = occur != Occur::MustNot;
         while i < ws.len() {
             let word = &ws[i];
-            if !seen.insert((occur, word.exact.clone())) {
+            if !seen.insert((occur, word.exact.clone(), word.capitalized)) {
                 // Skips a repeated compound's parts along with it.
                 i = ws[i + 1..]
                     .iter()
