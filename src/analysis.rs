@@ -8,7 +8,8 @@
 //!   stemmed.
 //!   The stemmer's prelude and postlude fold ß → ss and ä/ae → a, so "Söder", "Soeder" and
 //!   "Soder" meet, and so do "Straße" and "Strasse".
-//! - an *exact* form for the `exact` field: lowercased and NFKC-normalized only, so an exact-form
+//! - an *exact* form for the `exact` field: lowercased and NFKC-normalized only (see
+//!   [`normalize`] for the details: invisible characters, apostrophes, hyphens), so an exact-form
 //!   match can be asked for (`--exact`) and ranks above a stem-only match.
 //!
 //! Hyphenated words ("KI-Strategie") yield the whole word at the position of its first part and
@@ -35,8 +36,9 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// '_') separate words, and "’" is "'". 9: feminine nouns and Swiss spelling split anew.
 /// 10: long paragraphs are not cut inside a date or after more abbreviations. 11: a full line
 /// ending in a hyphen after a number or an abbreviation is a hyphenated word. 12: the page
-/// furniture of PDF text (headers, footers, page numbers) is left out.
-pub const ANALYZER_VERSION: u32 = 12;
+/// furniture of PDF text (headers, footers, page numbers) is left out. 13: an amount's
+/// trailing minus is no hyphen, and "‘" in a word is "'".
+pub const ANALYZER_VERSION: u32 = 13;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -221,12 +223,13 @@ pub fn normalize(word: &str) -> String {
     } else {
         // Invisible format characters (soft hyphens from PDFs, zero-width joiners, a stray
         // BOM) are no part of the word as read: "Behör\u{ad}de" is "behörde".
-        // A typographic apostrophe is the keyboard's: "geht’s" is "geht's".
+        // A typographic apostrophe is the keyboard's: "geht’s" is "geht's", and so is
+        // "geht‘s" (the German closing quote, which autocorrection often puts there).
         let visible: String = word
             .chars()
             .filter(|c| !is_invisible(*c))
             .map(|c| match c {
-                '\u{2019}' | '\u{2bc}' => '\'',
+                '\u{2018}' | '\u{2019}' | '\u{2bc}' => '\'',
                 c => c,
             })
             .collect();
@@ -902,6 +905,7 @@ mod tests {
     #[test]
     fn apostrophes_are_one() {
         assert_eq!(exacts("geht\u{2019}s"), exacts("geht's"));
+        assert_eq!(exacts("geht\u{2018}s"), exacts("geht's"));
         assert_eq!(stems("Merkel\u{2019}sche"), stems("Merkel'sche"));
     }
 

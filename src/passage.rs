@@ -131,8 +131,10 @@ const MONTHS: [&str; 26] = [
 ];
 
 /// Abbreviations with a full stop that German texts, laws above all, use mid-sentence: a line
-/// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that often
-/// end a sentence too ("usw.", "etc.", "e. V.") are left out.
+/// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that end a
+/// sentence about as often ("usw.", "etc.", "e. V.") are left out; "Mio.", "Mrd." and "Jh."
+/// end one now and then ("stieg auf 5 Mrd."), but far more often go on ("5 Mio. Euro", "im
+/// 19. Jh. entstand").
 const ABBREVIATIONS: [&str; 38] = [
     "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.h.", "u.a.", "i.V.m.", "bzw.", "vgl.",
     "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.", "St.", "Ziff.",
@@ -633,7 +635,8 @@ fn ends_with_hyphenated_number(line: &str) -> bool {
     let mut before = stem.chars().rev();
     match before.next() {
         Some('.') => before.next().is_some_and(char::is_alphabetic),
-        Some(c) => c.is_numeric(),
+        // Not an amount with a trailing minus, as accounts print it ("1.234,56-", "5.-").
+        Some(c) => c.is_numeric() && !last_word(stem).contains([',', '.']),
         None => false,
     }
 }
@@ -1628,6 +1631,13 @@ Ing. Muster.
                  leitende Dipl.-Ing. Muster.",
             )],
         );
+        let rows = "\
+Konto 4711 Buchung Miete Januar 2023 Betrag 1.234,56-
+Konto 4712 Buchung Miete Februar 2023 Betrag 234,56-
+Konto 4713 Buchung Strom Januar 2023 Betrag 99,00
+";
+        // Full rows are joined as wrapped lines, but an amount's trailing minus is no hyphen.
+        assert!(passages(rows)[0].2.contains("1.234,56- Konto 4712 Buchung"));
         assert_passages(
             "Ion\nSO 4 2-\nNa\nLösung unverdünnt",
             &[
