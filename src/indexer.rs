@@ -174,7 +174,7 @@ impl Progress {
         );
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:16} {binary_bytes:>9} {msg} {binary_bytes_per_sec}, ETA {eta}",
+                "{bar:16} {decimal_bytes:>9} {msg} {decimal_bytes_per_sec}, ETA {eta}",
             )
             .expect("a valid template"),
         );
