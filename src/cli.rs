@@ -158,7 +158,8 @@ pub struct SearchOpts {
     /// Match exact word forms only (no stemming, no umlaut folding)
     #[arg(long)]
     pub exact: bool,
-    /// When to colour the output (auto: only on a terminal and without NO_COLOR)
+    /// When to colour the output (auto: on a terminal but TERM=dumb, or with CLICOLOR_FORCE;
+    /// never with NO_COLOR)
     #[arg(long, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 }
@@ -180,14 +181,23 @@ impl IndexOpts {
 
 impl SearchOpts {
     pub fn into_config(self) -> SearchConfig {
+        let terminal = std::io::stdout().is_terminal();
         let color = match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
+            // As ripgrep and bat: not on a dumb terminal, nor with NO_COLOR; CLICOLOR_FORCE
+            // asks for colour in a pipe too.
             ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                let forced =
+                    std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+                let dumb = std::env::var_os("TERM").is_some_and(|term| term == "dumb");
+                !no_color && (forced || (terminal && !dumb))
             }
         };
+        let width = terminal
+            .then(|| terminal_size::terminal_size().map(|(width, _)| usize::from(width.0)))
+            .flatten();
         let (index_dir, auto_index) = match self.index {
             Some(dir) => (dir, None),
             None => (
@@ -206,7 +216,7 @@ impl SearchOpts {
             format: if self.json {
                 Format::Json
             } else {
-                Format::Human { color }
+                Format::Human { color, width }
             },
             matching: if self.exact {
                 Matching::Exact

@@ -11,12 +11,16 @@ use crate::search::Hit;
 /// A title longer than this many characters is shortened on the hit's line (a law's official
 /// title runs to 800); JSON gives it whole.
 const TITLE_CHARS: usize = 120;
+/// Least of a title shown, however narrow the terminal.
+const MIN_TITLE_CHARS: usize = 30;
 
 /// Longest passage shown whole in human output; longer ones become a snippet around the
 /// densest cluster of matches.
 const SNIPPET_BYTES: usize = 480;
-/// Column at which human output wraps passage text.
+/// Column at which human output wraps passage text: the terminal's width, but no wider than
+/// this (longer lines are hard to read) and no narrower than [`MIN_WRAP_COLUMNS`].
 const WRAP_COLUMNS: usize = 100;
+const MIN_WRAP_COLUMNS: usize = 40;
 
 const PATH_STYLE: &str = "\x1b[35m";
 const LINE_STYLE: &str = "\x1b[32m";
@@ -39,8 +43,9 @@ pub fn stderr_line(message: fmt::Arguments<'_>) {
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// grep-like blocks for people; `color` decides on ANSI styling.
-    Human { color: bool },
+    /// grep-like blocks for people; `color` decides on ANSI styling, and `width` (the
+    /// terminal's, if output goes to one) on where lines wrap.
+    Human { color: bool, width: Option<usize> },
     /// One JSON object per query (JSON Lines).
     Json,
 }
@@ -84,7 +89,7 @@ pub fn write_answer(
 ) -> io::Result<()> {
     match format {
         Format::Json => write_json(out, answer),
-        Format::Human { color } => write_human(out, answer, color, batch),
+        Format::Human { color, width } => write_human(out, answer, color, width, batch),
     }
 }
 
@@ -134,8 +139,20 @@ impl Styler {
     }
 }
 
-fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) -> io::Result<()> {
+fn write_human(
+    out: &mut impl Write,
+    answer: &Answer,
+    color: bool,
+    width: Option<usize>,
+    batch: bool,
+) -> io::Result<()> {
     let s = Styler { color };
+    // Passage lines are indented by two columns.
+    let wrap_columns = width.map_or(WRAP_COLUMNS, |width| {
+        width
+            .saturating_sub(2)
+            .clamp(MIN_WRAP_COLUMNS, WRAP_COLUMNS)
+    });
     if batch {
         writeln!(
             out,
@@ -156,15 +173,24 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         } else {
             format!("{}-{}", hit.line_start, hit.line_end)
         };
+        let path = printable(&hit.path);
+        let rank = format!("#{} score {:.2}", hit.rank, hit.score);
         write!(
             out,
             "{}:{}  {}",
-            s.paint(PATH_STYLE, &printable(&hit.path)),
+            s.paint(PATH_STYLE, &path),
             s.paint(LINE_STYLE, &lines),
-            s.paint(DIM_STYLE, &format!("#{} score {:.2}", hit.rank, hit.score))
+            s.paint(DIM_STYLE, &rank)
         )?;
         if !hit.title.is_empty() {
-            let title = shortened(&hit.title, TITLE_CHARS);
+            // On a terminal, the title takes what is left of the line (and " …" where cut).
+            let used = path.chars().count() + 1 + lines.len() + 2 + rank.len() + 2 + 2;
+            let room = width.map_or(TITLE_CHARS, |width| {
+                width
+                    .saturating_sub(used)
+                    .clamp(MIN_TITLE_CHARS, TITLE_CHARS)
+            });
+            let title = shortened(&hit.title, room);
             write!(out, "  {}", s.paint(BOLD_STYLE, &printable(&title)))?;
         }
         for correction in &hit.corrections {
@@ -191,7 +217,7 @@ fn write_human(out: &mut impl Write, answer: &Answer, color: bool, batch: bool) 
         if end < hit.text.len() {
             body.push_str(" …");
         }
-        for line in wrap(&body, WRAP_COLUMNS) {
+        for line in wrap(&body, wrap_columns) {
             writeln!(out, "  {line}")?;
         }
         writeln!(out)?;
@@ -307,6 +333,7 @@ fn visible_width(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn long_titles_are_shortened_at_a_space() {
@@ -317,7 +344,6 @@ mod tests {
         assert_eq!(shortened("Donaudampfschifffahrt", 5), "Donau …");
         assert_eq!(shortened("Übersicht über Änderungen", 9), "Übersicht …");
     }
-    use super::*;
 
     fn hit(text: &str, highlights: Vec<(usize, usize)>) -> Hit {
         Hit {
@@ -347,7 +373,10 @@ mod tests {
     #[test]
     fn human_without_color_has_no_escapes() {
         let text = render(
-            Format::Human { color: false },
+            Format::Human {
+                color: false,
+                width: None,
+            },
             vec![hit("Die Behörde tagt.", vec![(4, 12)])],
         );
         assert_eq!(
@@ -357,9 +386,40 @@ mod tests {
     }
 
     #[test]
+    fn human_output_fits_a_narrow_terminal() {
+        let long = "Die Behörde tagt. ".repeat(20);
+        let mut narrow = hit(&long, vec![(4, 12)]);
+        narrow.title = "Gesetz über die Zusammenarbeit von Bund und Ländern in Angelegenheiten \
+                        der Europäischen Union"
+            .into();
+        let text = render(
+            Format::Human {
+                color: false,
+                width: Some(60),
+            },
+            vec![narrow.clone()],
+        );
+        for line in text.lines() {
+            assert!(line.chars().count() <= 60, "{line:?}");
+        }
+        // Piped, it keeps its widths.
+        let text = render(
+            Format::Human {
+                color: false,
+                width: None,
+            },
+            vec![narrow],
+        );
+        assert!(text.lines().any(|line| line.chars().count() > 60));
+    }
+
+    #[test]
     fn human_with_color_marks_matches() {
         let text = render(
-            Format::Human { color: true },
+            Format::Human {
+                color: true,
+                width: None,
+            },
             vec![hit("Die Behörde tagt.", vec![(4, 12)])],
         );
         assert!(text.contains("\x1b[1;31mBehörde\x1b[0m"));
@@ -368,7 +428,10 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_terminal() {
         let text = render(
-            Format::Human { color: false },
+            Format::Human {
+                color: false,
+                width: None,
+            },
             vec![hit("a\x1b[2Jb\x07", vec![])],
         );
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");

@@ -785,8 +785,14 @@ fn check_search(
             // Both printers take any hit list.
             for format in [
                 Format::Json,
-                Format::Human { color: true },
-                Format::Human { color: false },
+                Format::Human {
+                    color: true,
+                    width: None,
+                },
+                Format::Human {
+                    color: false,
+                    width: Some(60),
+                },
             ] {
                 let mut out = Vec::new();
                 let answer = Answer {

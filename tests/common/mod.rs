@@ -21,6 +21,7 @@ pub fn fundstelle(dir: &Path) -> Command {
     let mut cmd = Command::new(binary());
     cmd.current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env("RUST_BACKTRACE", "0")
         .timeout(TIMEOUT);
     cmd
