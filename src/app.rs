@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::analysis::{words, TermCache};
 use crate::index::{self, Reading, Stamp};
@@ -63,6 +63,9 @@ impl Outcome {
 
 /// `fundstelle index`: build or update, then report on stderr.
 pub fn run_index(config: &IndexConfig) -> Result<Summary> {
+    if config.paths == [Path::new(DEFAULT_DOCUMENTS)] && !Path::new(DEFAULT_DOCUMENTS).exists() {
+        bail!("no {DEFAULT_DOCUMENTS}/ folder here to index by default: name the files or folders to index");
+    }
     let summary = indexer::run(config)?;
     stderr_line(format_args!("{}: {summary}", config.index_dir.display()));
     Ok(summary)
@@ -73,6 +76,15 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
     let first_use = !index::exists(index_dir);
     if !documents.exists() {
         // Nothing to build from: searching an existing index still works.
+        if first_use {
+            bail!(
+                "no index in {}/ and no {}/ folder here to build it from (index your documents \
+                 with `fundstelle index FOLDER`, or search from the folder that holds {}/)",
+                index_dir.display(),
+                documents.display(),
+                documents.display()
+            );
+        }
         return Ok(());
     }
     if first_use {
@@ -158,7 +170,7 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
         // Whoever feeds queries one by one (a pipe) gets each answer as soon as it is ready.
         out.flush().context("cannot write the results")?;
         match failure {
-            Some(message) if !batch => anyhow::bail!("{message}"),
+            Some(message) if !batch => bail!("{message}"),
             _ => Ok(()),
         }
     };
@@ -172,7 +184,7 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
                     format!("cannot open query file {}", source.display())
                 })?))
             };
-            for_each_line(reader, |line| {
+            for_each_line(reader, source, |line| {
                 // Blank lines separate nothing and ask nothing: skipped.
                 if line.trim().is_empty() {
                     return Ok(());
@@ -199,15 +211,23 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
 /// Calls `f` for each line (without its line ending, and the first without the byte order
 /// mark that Windows editors write); bytes that are not UTF-8 become U+FFFD rather than
 /// failing the whole batch.
-fn for_each_line(mut reader: impl BufRead, mut f: impl FnMut(&str) -> Result<()>) -> Result<()> {
+fn for_each_line(
+    mut reader: impl BufRead,
+    source: &Path,
+    mut f: impl FnMut(&str) -> Result<()>,
+) -> Result<()> {
     let mut buffer = Vec::new();
     let mut first = true;
     loop {
         buffer.clear();
-        if reader
-            .read_until(b'\n', &mut buffer)
-            .context("cannot read queries")?
-            == 0
+        if reader.read_until(b'\n', &mut buffer).with_context(|| {
+            let name = if source.as_os_str() == "-" {
+                "standard input".into()
+            } else {
+                source.display().to_string()
+            };
+            format!("cannot read queries from {name}")
+        })? == 0
         {
             return Ok(());
         }
@@ -284,11 +304,11 @@ pub fn run_analyze(text: &str, json: bool) -> Result<Outcome> {
             if row.stop_word {
                 notes.push_str("(stop word in free-text queries)");
             }
-            writeln!(
-                out,
+            let line = format!(
                 "{:>3}  {:<word_width$}  {:<exact_width$}  {:<stem_width$}  {notes}",
                 row.position, row.word, row.exact, row.stem,
-            )?;
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
     }
     out.flush()?;

@@ -627,6 +627,20 @@ fn color_only_when_asked_or_on_a_terminal() {
         .args(["search", "--color", "always", "Bayern"])
         .assert()
         .stdout(predicate::str::contains("\x1b[1;31mBayern\x1b[0m"));
+    // CLICOLOR_FORCE asks for colour in a pipe, as for ls and bat; NO_COLOR still wins.
+    fundstelle(dir.path())
+        .env("CLICOLOR_FORCE", "1")
+        .args(["search", "Bayern"])
+        .assert()
+        .stdout(predicate::str::contains("\x1b[1;31mBayern\x1b[0m"));
+    for (force, no_color) in [("0", ""), ("1", "1")] {
+        fundstelle(dir.path())
+            .env("CLICOLOR_FORCE", force)
+            .env("NO_COLOR", no_color)
+            .args(["search", "Bayern"])
+            .assert()
+            .stdout(predicate::str::contains("\x1b[").not());
+    }
 }
 
 #[test]
@@ -637,6 +651,30 @@ fn missing_index_says_how_to_build_it() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("fundstelle index"));
+    // In a folder without seeds/, the default index and documents are named as missing.
+    let empty = TempDir::new().unwrap();
+    fundstelle(empty.path())
+        .args(["search", "Bayern"])
+        .assert()
+        .code(2)
+        .stderr(
+            "fundstelle: no index in index/ and no seeds/ folder here to build it from (index \
+             your documents with `fundstelle index FOLDER`, or search from the folder that \
+             holds seeds/)\n",
+        );
+    fundstelle(empty.path())
+        .arg("index")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no seeds/ folder here to index by default",
+        ));
+    // A query file that cannot be read is named.
+    fundstelle(dir.path())
+        .args(["search", "--batch", "seeds"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read queries from seeds"));
 }
 
 #[test]
