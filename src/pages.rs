@@ -18,11 +18,17 @@ const EDGE_LINES: usize = 2;
 /// Longest furniture line, in characters: running headers and footers are short.
 const MAX_FURNITURE_CHARS: usize = 120;
 
+/// Repeated lines are furniture only while they are at most this share of a document's
+/// non-blank lines: on pages of a few lines each (slides, forms), what repeats may be all there
+/// is, and nothing must be lost (page numbers go all the same).
+const MAX_REPEATED_SHARE: f64 = 0.25;
+
 /// Where the pages of a document begin, and which of its lines are furniture (both as
 /// 0-based line indices, ascending).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct PageBreaks {
-    /// The first line of every page but the first: the line holding the form feed.
+    /// The first line of every page but the first: the line holding the form feed (of pages
+    /// without text, only the last before the next text).
     pub page_starts: Vec<usize>,
     pub furniture: Vec<usize>,
 }
@@ -38,18 +44,29 @@ struct Page<'a> {
 /// A line holding a form feed starts a new page.
 pub fn page_breaks<'a>(lines: impl Iterator<Item = &'a str>) -> PageBreaks {
     let mut breaks = PageBreaks::default();
-    let mut pages = vec![Page::default()];
+    // Pages without text are not kept: a file of form feeds costs no memory.
+    let mut pages: Vec<Page> = Vec::new();
+    let mut page = Page::default();
+    let mut text_lines = 0;
     for (index, line) in lines.enumerate() {
         if line.contains('\u{c}') && index > 0 {
-            breaks.page_starts.push(index);
-            pages.push(Page::default());
+            if page.top.is_empty() {
+                // Between the same two lines of text as the break before: one break.
+                match breaks.page_starts.last_mut() {
+                    Some(start) => *start = index,
+                    None => breaks.page_starts.push(index),
+                }
+            } else {
+                breaks.page_starts.push(index);
+                pages.push(std::mem::take(&mut page));
+            }
         }
         // A form feed is whitespace.
         let text = line.trim();
         if text.is_empty() {
             continue;
         }
-        let page = pages.last_mut().expect("one page at least");
+        text_lines += 1;
         if page.top.len() < EDGE_LINES {
             page.top.push((index, text));
         } else {
@@ -58,6 +75,9 @@ pub fn page_breaks<'a>(lines: impl Iterator<Item = &'a str>) -> PageBreaks {
             }
             page.bottom.push((index, text));
         }
+    }
+    if !page.top.is_empty() {
+        pages.push(page);
     }
     if pages.len() < 2 {
         return breaks;
@@ -76,13 +96,20 @@ pub fn page_breaks<'a>(lines: impl Iterator<Item = &'a str>) -> PageBreaks {
         let count = pages_with.get(&shape(text)).copied().unwrap_or(0);
         text.chars().count() <= MAX_FURNITURE_CHARS && count >= 2 && 2 * count >= pages.len()
     };
+    let (mut numbers, mut repeats) = (Vec::new(), Vec::new());
     for (number, page) in pages.iter().enumerate() {
         for (index, text) in page.edges() {
             let title = number == 0 && page.top.iter().any(|&(top, _)| top == index);
-            if is_page_number(text) || (!title && repeated(text)) {
-                breaks.furniture.push(index);
+            if is_page_number(text) {
+                numbers.push(index);
+            } else if !title && repeated(text) {
+                repeats.push(index);
             }
         }
+    }
+    breaks.furniture = numbers;
+    if repeats.len() as f64 <= MAX_REPEATED_SHARE * text_lines as f64 {
+        breaks.furniture.extend(repeats);
     }
     breaks.furniture.sort_unstable();
     breaks
@@ -210,6 +237,21 @@ Letzter Absatz.
         assert_eq!(shape("Bericht über 12"), "Bericht über #");
         assert_eq!(shape("ü7"), "ü#");
         assert_eq!(shape("Bericht"), "Bericht");
+    }
+
+    #[test]
+    fn pages_of_little_more_than_what_repeats_lose_nothing() {
+        // Slides of two lines each, the first the same on every slide: a quarter of the
+        // document's lines at most may go as repeated.
+        let slides: String = (1..=6)
+            .map(|n| format!("\u{c}Projekt Elbe\nFolie mit Punkt {n}, neu.\n"))
+            .collect();
+        assert_eq!(breaks(&slides).furniture, Vec::<usize>::new());
+        // Page numbers go all the same.
+        let numbered: String = (1..=6)
+            .map(|n| format!("\u{c}Projekt Elbe\nPunkt {n}.\n{n}\n"))
+            .collect();
+        assert_eq!(breaks(&numbered).furniture, vec![2, 5, 8, 11, 14, 17]);
     }
 
     #[test]
