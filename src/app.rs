@@ -10,9 +10,9 @@ use anyhow::{bail, Context, Result};
 use crate::analysis::{words, TermCache};
 use crate::index::{self, Reading, Stamp};
 use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
-use crate::output::{stderr_line, write_answer, Answer, Format};
+use crate::output::{shortened, stderr_line, write_answer, Answer, Format};
 use crate::query::is_stop_word;
-use crate::search::{search, Matching};
+use crate::search::{search, words_left_out, Matching, MAX_QUERY_WORDS};
 
 /// The documents and index folder used when none are named.
 pub const DEFAULT_DOCUMENTS: &str = "seeds";
@@ -149,6 +149,18 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
     let mut found = false;
     let mut failed = false;
     let mut answer = |query: &str, batch: bool| -> Result<()> {
+        let left_out = words_left_out(query);
+        if left_out > 0 {
+            let which = if batch {
+                format!("query {:?}: ", shortened(query, 40))
+            } else {
+                String::new()
+            };
+            stderr_line(format_args!(
+                "warning: {which}only the first {MAX_QUERY_WORDS} words of a query are searched; \
+                 {left_out} more were left out"
+            ));
+        }
         let result =
             search(&index, query, config.limit, config.matching).map_err(|e| format!("{e:#}"));
         let failure = result.as_ref().err().cloned();

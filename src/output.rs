@@ -226,7 +226,7 @@ fn write_human(
 }
 
 /// `text` cut to at most `max_chars` characters at a space, with "…" for what was left out.
-fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max_chars) {
         None => text.into(),
         Some((end, _)) => {

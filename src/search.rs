@@ -19,7 +19,7 @@ use crate::analysis::{
     Word, WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
-use crate::query::{is_stop_word, parse, Clause, Occur};
+use crate::query::{is_stop_word, parse, Clause, Occur, ParsedQuery};
 use crate::rank::{self, QueryPart, QueryWord};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
@@ -31,7 +31,7 @@ const TITLE_BOOST: f32 = 0.5;
 /// pasted page, and its cost grows faster than its words (tantivy's block-max WAND re-sorts
 /// its clauses at every step). At 100 MB, the corpus's most frequent words as one `--exact`
 /// query: 100 words 0.05 s, 300 words 0.33 s, 10,000 words 96 s.
-const MAX_QUERY_WORDS: usize = 128;
+pub const MAX_QUERY_WORDS: usize = 128;
 
 /// Exact forms of a phrase rewarded, at most: each reward is a level of nested queries (see
 /// [`Builder::phrase`]), and tantivy builds their scorers recursively, so a pasted phrase of a
@@ -713,6 +713,39 @@ struct Rerank {
     typo_distances: Vec<Option<usize>>,
 }
 
+/// A query clause, how it occurs, and its analysed words.
+type ClauseWords<'a> = (Occur, &'a Clause, Vec<Word>);
+
+/// The words of each clause that has any, within the query's first [`MAX_QUERY_WORDS`], and
+/// how many words beyond those were left out: a pasted document is not a query, so time and
+/// memory stay bounded whatever the input, and the user is told what was not searched.
+fn clause_words(parsed: &ParsedQuery) -> (Vec<ClauseWords<'_>>, usize) {
+    let mut budget = MAX_QUERY_WORDS;
+    let mut left_out = 0;
+    let analyzed = parsed
+        .clauses
+        .iter()
+        .map(|(occur, clause)| {
+            let text = match clause {
+                Clause::Words(t) | Clause::Prefix(t) | Clause::Phrase { text: t, .. } => t,
+            };
+            let mut ws = words(text);
+            left_out += ws.len().saturating_sub(budget);
+            ws.truncate(budget);
+            budget -= ws.len();
+            (*occur, clause, ws)
+        })
+        .filter(|(_, _, ws)| !ws.is_empty())
+        .collect();
+    (analyzed, left_out)
+}
+
+/// How many words of `input` are beyond the [`MAX_QUERY_WORDS`] that a search reads, so that
+/// the caller can say so (0 for any query a person types).
+pub fn words_left_out(input: &str) -> usize {
+    clause_words(&parse(input)).1
+}
+
 /// Builds the tantivy query for a user query, with what to highlight and how to re-rank.
 fn build(
     input: &str,
@@ -740,23 +773,7 @@ fn build(
         title_bonus: false,
     };
 
-    // A pasted document is not a query: only its first words count, so time and memory
-    // stay bounded whatever the input.
-    let mut budget = MAX_QUERY_WORDS;
-    let analyzed: Vec<(Occur, &Clause, Vec<Word>)> = parsed
-        .clauses
-        .iter()
-        .map(|(occur, clause)| {
-            let text = match clause {
-                Clause::Words(t) | Clause::Prefix(t) | Clause::Phrase { text: t, .. } => t,
-            };
-            let mut ws = words(text);
-            ws.truncate(budget);
-            budget -= ws.len();
-            (*occur, clause, ws)
-        })
-        .filter(|(_, _, ws)| !ws.is_empty())
-        .collect();
+    let (analyzed, _) = clause_words(&parsed);
     // Optional function words are dropped from free text only if some other word is searched:
     // a content word, or a word the user requires.
     let has_content_word = analyzed.iter().any(|(occur, clause, ws)| {

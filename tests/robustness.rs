@@ -739,6 +739,35 @@ fn hostile_queries_are_answered_or_refused_in_one_line() {
     }
 }
 
+/// Words past a query's first 128 are not searched, and the user is told so, once per query,
+/// with how many: a pasted paragraph must not look as if all of it was searched.
+#[test]
+fn words_left_out_of_a_long_query_are_reported() {
+    let dir = small_index();
+    let dir = dir.path();
+    let long = format!("Behörde {}", vec!["Kabinett"; 199].join(" "));
+    let output = run(dir, &["search", "--index", "idx", "--", &long]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        "fundstelle: warning: only the first 128 words of a query are searched; \
+         72 more were left out\n"
+    );
+    let output = fundstelle(dir)
+        .args(["search", "--index", "idx", "--json", "--batch", "-"])
+        .write_stdin(format!("Behörde\n{long}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        "fundstelle: warning: query \"Behörde Kabinett Kabinett Kabinett …\": only the \
+         first 128 words of a query are searched; 72 more were left out\n"
+    );
+    let short = run(dir, &["search", "--index", "idx", "--", "Behörde Kabinett"]);
+    assert_eq!(stderr(&short), "");
+}
+
 #[test]
 fn invalid_utf8_and_control_characters_on_stdin_in_batch() {
     let dir = small_index();
