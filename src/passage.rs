@@ -142,6 +142,21 @@ const ABBREVIATIONS: [&str; 38] = [
     "Jh.", "Hrsg.", "Tel.",
 ];
 
+/// Words that end no German sentence: articles, a preposition fused with its article, the
+/// prepositions that are never a separable verb's particle, and conjunctions that join two
+/// parts. A line ending in one goes on in the next line, across one blank line too: a wrapper
+/// broke it there ("… zwischen Marktplatz und Bahnhof vom" / "4. bis 8. März", in a notice in
+/// the seed's layout too short to tell its layout by the fit rule), or a converter set a table
+/// cell's pieces apart ("Merkmale, die ausschließlich der" / "technischen Umsetzung …" in the
+/// laws). Words that end a clause as a particle ("an", "auf", "mit": "Er kommt heute an"), as a
+/// postposition ("von Amts wegen") or a question in a heading ("wie", "wenn", "das") are left
+/// out.
+const DANGLING_WORDS: [&str; 30] = [
+    "der", "die", "den", "dem", "des", "ein", "einem", "einen", "zum", "zur", "im", "am", "beim",
+    "vom", "ins", "von", "für", "gegen", "ohne", "zwischen", "seit", "trotz", "und", "oder",
+    "sowie", "bzw.", "sondern", "dass", "daß", "weil",
+];
+
 /// Characters that may follow a sentence's final punctuation mark on a line.
 const CLOSING_MARKS: [char; 10] = ['"', '\'', '»', '«', '“', '”', '‘', '’', ')', ']'];
 
@@ -319,6 +334,33 @@ fn first_word(text: &str) -> &str {
 
 fn last_word(text: &str) -> &str {
     text.rsplit(char::is_whitespace).next().unwrap_or("")
+}
+
+/// Whether `line` ends in one of the [`DANGLING_WORDS`], with nothing after it, so that the
+/// text must go on in `next`. The word is written in lowercase, or capitalised at the start of
+/// a sentence ("… Schillerstraße. Die"): a capital elsewhere makes a noun ("an Straßen und
+/// Wegen"). A line of one or two words is a form's label ("erteilt am" / "befristet bis"), and
+/// a line starting with a list marker or another label ("3.10.1", "1a.", "0:") starts
+/// something new.
+fn dangles_before(line: &str, next: &str) -> bool {
+    let mut words = line.rsplit(char::is_whitespace);
+    let (Some(last), Some(before), Some(_)) = (words.next(), words.next(), words.next()) else {
+        return false;
+    };
+    let lowercase = last.to_lowercase();
+    let written_as_dangling = lowercase == last || ends_sentence(before);
+    let label = {
+        let mut words = next.split_whitespace();
+        let first = words.next().unwrap_or("");
+        let date = words.next().is_some_and(is_month);
+        first.starts_with(|c: char| c.is_ascii_digit())
+            && (first.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                || (first.len() <= 6 && first.ends_with(['.', ')', ':']) && !date))
+    };
+    DANGLING_WORDS.contains(&lowercase.as_str())
+        && written_as_dangling
+        && list_marker(next).is_none()
+        && !label
 }
 
 /// Whether `word` names a month ("Mai", "Jan."): after "21." it makes a date.
@@ -916,9 +958,19 @@ fn paragraphs(lines: &[Line], blocks: &[Block]) -> Vec<Paragraph> {
                 Some(inner_context)
             };
             let previous = index.checked_sub(1).map(|previous| &lines[previous]);
-            let joint = previous
-                .zip(context)
-                .and_then(|(previous, wrap)| joint(previous, line, wrap, list));
+            let blank_lines_before = if index == block.lines.start {
+                block.blank_lines_before
+            } else {
+                0
+            };
+            let joint = previous.and_then(|previous| {
+                let dangling = blank_lines_before <= 1 && dangles_before(previous.text, line.text);
+                if dangling {
+                    Some(Joint::Space)
+                } else {
+                    context.and_then(|wrap| joint(previous, line, wrap, list))
+                }
+            });
             match (paragraphs.last_mut(), joint) {
                 (Some(paragraph), Some(joint)) => paragraph.push(line, joint),
                 _ => {
@@ -1054,6 +1106,45 @@ mod tests {
             .map(|&(start, end, text)| (start, end, text.to_owned()))
             .collect();
         assert_eq!(passages(text), expected);
+    }
+
+    /// A line ending in an article or a conjunction goes on after one blank line, though a
+    /// notice this short shows too few wrapped lines to tell its layout; a form's labels, a
+    /// noun that looks like a preposition ("Wegen") and a numbered item that follows do not.
+    #[test]
+    fn a_line_ending_in_a_word_that_ends_no_sentence_goes_on() {
+        assert_passages(
+            "Straßensperrung in der Hauptstraße\n\n\
+             Die Buslinie 12 hält während der Sperrung an einer Ersatzhaltestelle. Die\n\n\
+             Stadtwerke bitten um Verständnis.\n",
+            &[
+                (1, 1, "Straßensperrung in der Hauptstraße"),
+                (
+                    3,
+                    5,
+                    "Die Buslinie 12 hält während der Sperrung an einer Ersatzhaltestelle. Die \
+                     Stadtwerke bitten um Verständnis.",
+                ),
+            ],
+        );
+        assert_passages(
+            "Merkmale, die ausschließlich der\n\ntechnischen Umsetzung dienen\n",
+            &[(
+                1,
+                3,
+                "Merkmale, die ausschließlich der technischen Umsetzung dienen",
+            )],
+        );
+        for text in [
+            "erteilt am\n\nbefristet bis\n",
+            "Entwässerung von Straßen und Wegen\n\nTabelle 10\n",
+            "Die Prüfung erstreckt sich auf Fertigkeiten und\n\n1. Kenntnisse.\n",
+            "Anlagen mit einem Volumen von\n\n3.10.1 Anlagen\n",
+            "Ablehnung von Amts wegen\n\nDas Gericht entscheidet.\n",
+            "Er nahm die Akten und\n\n\ngab sie zurück.\n",
+        ] {
+            assert_eq!(passages(text).len(), 2, "{text:?}");
+        }
     }
 
     /// Text as `pdftotext` writes it: a running header and a footer on every page, a form
