@@ -128,6 +128,15 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
                 }
                 indexer::wait_for_writer(index_dir);
             }
+            // An index this version can search is still worth searching when it cannot be
+            // brought up to date (a folder this user may only read).
+            Err(err) if index::stamp(index_dir) == Some(Stamp::current()) => {
+                stderr_line(format_args!(
+                    "warning: {err:#}; searching {} as it is",
+                    index_dir.display()
+                ));
+                return Ok(());
+            }
             Err(err) => return Err(err),
         }
     }

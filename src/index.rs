@@ -10,6 +10,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
 use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
@@ -208,7 +209,13 @@ pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
             Reading::ManyQueries => CACHED_STORE_BLOCKS,
         })
         .try_into()
-        .with_context(|| format!("cannot read index {}", dir.display()))?;
+        .map_err(|err| match err {
+            // tantivy takes a lock file to read too: a folder this user may not write to.
+            tantivy::TantivyError::LockFailure(LockError::IoError(io), _) => {
+                anyhow::anyhow!("cannot read index {}: {io}", dir.display())
+            }
+            err => anyhow::Error::new(err).context(format!("cannot read index {}", dir.display())),
+        })?;
     Ok(OpenIndex {
         searcher: reader.searcher(),
         fields,

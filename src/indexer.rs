@@ -15,6 +15,7 @@ use std::time::{Instant, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::{IndexWriter, TantivyDocument, Term};
@@ -232,6 +233,17 @@ impl IndexBusy {
     }
 }
 
+/// Why the writer lock of the index in `dir` could not be taken: another process holds it
+/// ([`IndexBusy`], which a search waits for), or the lock file cannot be written at all.
+fn lock_error(err: LockError, dir: &Path) -> anyhow::Error {
+    match err {
+        LockError::LockBusy => IndexBusy::of(dir).into(),
+        LockError::IoError(io) => {
+            anyhow::anyhow!("cannot lock {} for writing: {io}", dir.display())
+        }
+    }
+}
+
 /// Waits until no process holds the writer lock of the index in `dir`, or until the index
 /// there is of this version (committed by the process holding the lock, which may still be
 /// merging): cheap checks at growing intervals, as cargo waits for a lock. The lock is the
@@ -242,9 +254,11 @@ pub fn wait_for_writer(dir: &Path) {
         if index::stamp(dir) == Some(Stamp::current()) {
             return;
         }
-        // The lock, if taken here, is released at once: the caller runs the indexer again.
-        match MmapDirectory::open(dir) {
-            Ok(directory) if directory.acquire_lock(&INDEX_WRITER_LOCK).is_err() => {}
+        // The lock, if taken here, is released at once: the caller runs the indexer again,
+        // which also reports why the lock could not be taken if no process holds it (a
+        // folder this user may not write to).
+        match MmapDirectory::open(dir).map(|directory| directory.acquire_lock(&INDEX_WRITER_LOCK)) {
+            Ok(Err(LockError::LockBusy)) => {}
             _ => return,
         }
         std::thread::sleep(pause);
@@ -665,7 +679,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             .map_err(anyhow::Error::new)
             .and_then(|dir| {
                 dir.acquire_lock(&INDEX_WRITER_LOCK)
-                    .map_err(|_| IndexBusy::of(&config.index_dir).into())
+                    .map_err(|err| lock_error(err, &config.index_dir))
             })?;
         // The version was read before the lock: a run that held it may have rebuilt the index
         // for this version since, and then this run is an update like any other.
@@ -690,7 +704,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let mut writer: IndexWriter<TantivyDocument> = index
         .writer_with_num_threads(writer_threads(), WRITER_MEMORY_BYTES)
         .map_err(|err| match err {
-            tantivy::TantivyError::LockFailure(..) => IndexBusy::of(&target).into(),
+            tantivy::TantivyError::LockFailure(err, _) => lock_error(err, &target),
             err => anyhow::Error::new(err)
                 .context(format!("cannot write to {}", config.index_dir.display())),
         })?;
@@ -969,6 +983,21 @@ fn is_segment_file(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only a lock that another process holds is worth waiting for: a search waited forever
+    /// for a lock file it was not allowed to write.
+    #[test]
+    fn only_a_held_lock_means_another_process_is_writing() {
+        let dir = Path::new("idx");
+        assert!(lock_error(LockError::LockBusy, dir).is::<IndexBusy>());
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = lock_error(LockError::wrap_io_error(denied), dir);
+        assert!(!err.is::<IndexBusy>());
+        assert_eq!(
+            err.to_string(),
+            "cannot lock idx for writing: permission denied"
+        );
+    }
 
     #[test]
     fn only_tantivys_own_segment_files_count_as_such() {
