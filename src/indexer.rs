@@ -58,10 +58,15 @@ struct FileEntry {
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Manifest {
     files: BTreeMap<String, FileEntry>,
-    /// The folder the keys are relative to (see [`KeyBase`]); absent in manifests written
-    /// before it was recorded, whose keys are taken as relative to the current folder.
+    /// The folder the keys are relative to (see [`KeyBase`]), relative to the index folder
+    /// (absolute where it cannot be: another drive), so that a project moved with its index
+    /// still finds it; absent in manifests written before it was recorded, whose keys are
+    /// taken as relative to the current folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     root: Option<PathBuf>,
+    /// The same folder, absolute, so that an index moved away from its project finds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    absolute_root: Option<PathBuf>,
 }
 
 impl Manifest {
@@ -326,27 +331,58 @@ enum KeyBase {
 }
 
 impl KeyBase {
-    /// The base of an index whose manifest records `root`, for a run in the current folder.
-    fn of(root: Option<&Path>) -> KeyBase {
-        let Some(root) = root else {
+    /// The base of the index in `index_dir` with the `manifest`, for a run in the current
+    /// folder. Its root is recorded twice: relative to the index, which holds when the
+    /// project moved with its index, and absolute, which holds when the index moved alone.
+    /// Either one that is the current folder makes it the base; otherwise the first one that
+    /// holds a file of the manifest, then the first that exists. Recorded folders that are
+    /// all gone leave the current folder as the base.
+    fn of(manifest: &Manifest, index_dir: &Path) -> KeyBase {
+        let roots: Vec<PathBuf> = [
+            manifest
+                .root
+                .as_deref()
+                .map(|root| clean(&absolute(index_dir).join(root))),
+            manifest.absolute_root.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if roots.is_empty() {
             return KeyBase::Current;
-        };
+        }
         // One system call in the usual case (a default search asks on every run); the
         // shell's spelling of the current folder only if that one differs.
         let here = std::env::current_dir().ok().map(|current| clean(&current));
-        if here.as_deref() == Some(root) || current_folders().iter().any(|folder| folder == root) {
-            KeyBase::Current
-        } else {
-            KeyBase::Folder(root.to_owned())
+        if roots
+            .iter()
+            .any(|root| here.as_ref() == Some(root) || current_folders().contains(root))
+        {
+            return KeyBase::Current;
         }
+        let some_key = manifest
+            .files
+            .keys()
+            .find(|key| Path::new(key.as_str()).is_relative());
+        let holds_keys = |root: &&PathBuf| some_key.is_some_and(|key| root.join(key).exists());
+        roots
+            .iter()
+            .find(holds_keys)
+            .or_else(|| roots.iter().find(|root| root.is_dir()))
+            .map_or(KeyBase::Current, |root| KeyBase::Folder(root.clone()))
     }
 
-    /// The root to record: this base's folder.
-    fn root(&self) -> Option<PathBuf> {
-        match self {
-            KeyBase::Current => current_folders().first().cloned(),
-            KeyBase::Folder(root) => Some(root.clone()),
-        }
+    /// Records this base's folder in `manifest`, the manifest of the index in `index_dir`:
+    /// relative to the index folder where it can be, and absolute.
+    fn record(&self, manifest: &mut Manifest, index_dir: &Path) {
+        let root = match self {
+            KeyBase::Current => current_folders().first(),
+            KeyBase::Folder(root) => Some(root),
+        };
+        manifest.root = root.map(|root| {
+            pathdiff::diff_paths(root, absolute(index_dir)).unwrap_or_else(|| root.clone())
+        });
+        manifest.absolute_root = root.cloned();
     }
 
     /// The key of `path` (named as from the current folder): see [`key_of`].
@@ -354,10 +390,7 @@ impl KeyBase {
         let KeyBase::Folder(root) = self else {
             return key_of(path);
         };
-        let absolute = match current_folders().first() {
-            Some(current) => clean(&current.join(path)),
-            None => clean(path),
-        };
+        let absolute = absolute(path);
         absolute
             .strip_prefix(root)
             .unwrap_or(&absolute)
@@ -394,6 +427,14 @@ fn current_folders() -> &'static [PathBuf] {
             .chain(shell.filter(|shell| *shell != current))
             .collect()
     })
+}
+
+/// `path` named from the root, as from the current folder, without "." and "x/.." parts.
+fn absolute(path: &Path) -> PathBuf {
+    match current_folders().first() {
+        Some(current) => clean(&current.join(path)),
+        None => clean(path),
+    }
 }
 
 /// `path` without "." components, and without "x/.." pairs.
@@ -580,7 +621,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     // meta.json is read once here: a search of the default index runs this every time.
     let stamp = index::stamp(&config.index_dir);
     let previous = Manifest::load(&config.index_dir, stamp.is_some());
-    let base = KeyBase::of(previous.root.as_deref());
+    let base = KeyBase::of(&previous, &config.index_dir);
     let (mut found, scopes) =
         find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
@@ -723,7 +764,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     }
     // Read again under the lock: another run may have changed it since it was read above.
     let mut manifest = Manifest::load(&target, index::was_committed(&target));
-    manifest.root = base.root();
+    base.record(&mut manifest, &config.index_dir);
 
     for key in &removed {
         writer.delete_term(Term::from_field_text(fields.path, key));

@@ -1356,6 +1356,59 @@ fn an_index_updated_from_another_folder_keeps_its_keys_and_its_files() {
     }
 }
 
+/// A project moved or renamed with its index keeps one entry per file: the folder the keys
+/// are relative to is recorded relative to the index, and a moved project's search showed
+/// every hit twice, and a deleted file's old text, before.
+#[test]
+fn a_project_moved_with_its_index_keeps_one_entry_per_file() {
+    let dir = TempDir::new().unwrap();
+    let old = dir.path().join("projekt");
+    fs::create_dir_all(old.join("seeds")).unwrap();
+    fs::write(old.join("seeds/a.txt"), "Die Zitrone ist gelb.\n").unwrap();
+    let search = |from: &Path, word: &str| {
+        let output = fundstelle(from)
+            .args(["search", "--json", word])
+            .output()
+            .unwrap();
+        let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+        ranges(&answer)
+    };
+    assert_eq!(search(&old, "Zitrone"), [("seeds/a.txt".to_owned(), 1, 1)]);
+    let new = dir.path().join("umbenannt");
+    fs::rename(&old, &new).unwrap();
+    assert_eq!(search(&new, "Zitrone"), [("seeds/a.txt".to_owned(), 1, 1)]);
+    fs::remove_file(new.join("seeds/a.txt")).unwrap();
+    fs::write(new.join("seeds/b.txt"), "Die Orange ist rund.\n").unwrap();
+    assert_eq!(search(&new, "Zitrone"), []);
+    assert_eq!(search(&new, "Orange"), [("seeds/b.txt".to_owned(), 1, 1)]);
+}
+
+/// An index moved away from its project still knows its files: the project's folder is
+/// recorded absolute too.
+#[test]
+fn an_index_moved_alone_keeps_one_entry_per_file() {
+    let dir = TempDir::new().unwrap();
+    let project = dir.path().join("p");
+    fs::create_dir_all(project.join("docs")).unwrap();
+    fs::create_dir_all(dir.path().join("q")).unwrap();
+    fs::write(project.join("docs/a.txt"), "Erster Absatz über Bayern.\n").unwrap();
+    let run = |args: &[&str]| {
+        let output = fundstelle(&project).args(args).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        output
+    };
+    run(&["index", "docs", "--index", "idx"]);
+    fs::rename(project.join("idx"), dir.path().join("q/idx")).unwrap();
+    let said = String::from_utf8(run(&["index", "docs", "--index", "../q/idx"]).stderr).unwrap();
+    assert!(
+        said.contains("0 added, 0 changed, 0 removed, 1 unchanged"),
+        "{said}"
+    );
+    let output = run(&["search", "--json", "--index", "../q/idx", "Absatz"]);
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(ranges(&answer), [("docs/a.txt".to_owned(), 1, 1)]);
+}
+
 #[test]
 fn overlapping_paths_index_each_file_once() {
     let dir = workspace();
