@@ -230,8 +230,9 @@ pub fn run_search(config: &SearchConfig) -> Result<Outcome> {
 }
 
 /// Calls `f` for each line (without its line ending, and the first without the byte order
-/// mark that Windows editors write); bytes that are not UTF-8 become U+FFFD rather than
-/// failing the whole batch.
+/// mark that Windows editors write). A line that is not UTF-8 is read as Windows-1252, as
+/// documents are: a query file saved by an older Windows editor ("Geb\xfchr") asks what its
+/// author typed ("Gebühr"), and no line fails the whole batch.
 fn for_each_line(
     mut reader: impl BufRead,
     source: &Path,
@@ -252,7 +253,14 @@ fn for_each_line(
         {
             return Ok(());
         }
-        let line = String::from_utf8_lossy(&buffer);
+        let line = match std::str::from_utf8(&buffer) {
+            Ok(line) => std::borrow::Cow::Borrowed(line),
+            Err(_) => {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(&buffer)
+                    .0
+            }
+        };
         let mut line = line.trim_end_matches(['\n', '\r']);
         if std::mem::take(&mut first) {
             line = line.strip_prefix('\u{feff}').unwrap_or(line);

@@ -801,6 +801,10 @@ fn invalid_utf8_and_control_characters_on_stdin_in_batch() {
     // The line of controls has nothing to search for: an error in its answer and one stderr
     // line; the batch goes on and exits 2.
     assert!(answers[3]["error"].is_string(), "{}", answers[3]);
+    // A line that is not UTF-8 is read as Windows-1252, as documents are: "Beh\xF6rde" asks
+    // for "Behörde" and finds it.
+    assert_eq!(answers[5]["query"], "Behörde");
+    assert!(!answers[5]["hits"].as_array().unwrap().is_empty());
     assert_eq!(lines_naming(&err, "error").len(), err.lines().count());
     assert_eq!(output.status.code(), Some(2));
 }
