@@ -178,16 +178,19 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Score of a passage for the query words. `length` is the passage's length in tokens
-/// (words and compound parts, as indexed) and `average_length` the collection's.
+/// (words and compound parts, as indexed) and `average_length` the collection's. A passage
+/// that holds none of the words has no score (`None`), however many stand in its document's
+/// title: the title lifts the passages where something is found, it finds none by itself
+/// (its own lines are a passage of their own).
 pub fn score(
     query: &[QueryWord],
     passage: &[PassageWord],
     title: &[PassageWord],
     length: usize,
     average_length: f32,
-) -> f32 {
+) -> Option<f32> {
     if query.is_empty() {
-        return 0.0;
+        return None;
     }
     let norm = K1 * (1.0 - B + B * length as f32 / average_length.max(1.0));
     let total_idf: f32 = query.iter().map(|q| q.idf).sum::<f32>().max(f32::EPSILON);
@@ -215,13 +218,16 @@ pub fn score(
             covered_idf += q.idf;
         }
     }
+    if hits.is_empty() {
+        return None;
+    }
     let coordination = covered_idf / total_idf;
     let proximity = if query.len() > 1 {
         closest_distinct(&mut hits, query.len()).saturating_sub(1) as f32 / (query.len() - 1) as f32
     } else {
         0.0
     };
-    bm25 * coordination * (1.0 + PROXIMITY_GAIN * proximity)
+    Some(bm25 * coordination * (1.0 + PROXIMITY_GAIN * proximity))
 }
 
 /// The largest number of distinct query words within any window of [`PROXIMITY_WINDOW`]
@@ -312,6 +318,18 @@ mod tests {
         assert!(score(&query, &long, &[], 200, average) > score(&query, &short, &[], 1, average));
     }
 
+    /// The title lifts a passage that holds a query word; one that holds none is no hit
+    /// ("KI-Strategie" in a title made every passage of the document one).
+    #[test]
+    fn the_title_lifts_passages_but_finds_none() {
+        let query = [q("ki", 2.0), q("strategi", 2.0)];
+        let title = passage(&["neu", "ki", "strategi"]);
+        let holding = passage(&["strategi", "verein"]);
+        let lacking = passage(&["kabinett", "beschloss"]);
+        assert!(score(&query, &holding, &title, 2, 2.0) > score(&query, &holding, &[], 2, 2.0));
+        assert_eq!(score(&query, &lacking, &title, 2, 2.0), None);
+    }
+
     #[test]
     fn close_words_beat_scattered_words() {
         let query = [q("a", 2.0), q("b", 2.0)];
@@ -342,7 +360,7 @@ mod tests {
         let s = |p: &[PassageWord]| score(&query, p, &[], 1, 1.0);
         assert!(s(&exact) > s(&inflected));
         assert!(s(&inflected) > s(&compound));
-        assert!(s(&compound) > 0.0);
+        assert!(s(&compound) > Some(0.0));
     }
 
     #[test]
@@ -358,7 +376,7 @@ mod tests {
         let s = |p: &[PassageWord]| score(&query, p, &[], 1, 1.0);
         let rare = s(&passage(&["rechen"]));
         let common = s(&passage(&["problem"]));
-        assert!(common > 0.0);
+        assert!(common > Some(0.0));
         assert!(rare > common);
     }
 

@@ -1111,13 +1111,15 @@ fn reranked(
             let (title_words, _) = analyse(&title);
             titles.insert(title.clone(), title_words);
         }
-        let score = rank::score(
+        let Some(score) = rank::score(
             &query_words,
             &passage,
             &titles[&title],
             length,
             average_length,
-        );
+        ) else {
+            continue;
+        };
         scored.push((score, address, doc));
     }
     // Ties keep index order, so results are stable from run to run.
