@@ -37,8 +37,10 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// 10: long paragraphs are not cut inside a date or after more abbreviations. 11: a full line
 /// ending in a hyphen after a number or an abbreviation is a hyphenated word. 12: the page
 /// furniture of PDF text (headers, footers, page numbers) is left out. 13: an amount's
-/// trailing minus is no hyphen, and "‘" in a word is "'".
-pub const ANALYZER_VERSION: u32 = 13;
+/// trailing minus is no hyphen, and "‘" in a word is "'". 14: a gender form's ending is no word
+/// of its own; a line ending in an article or a conjunction goes on over a blank line; bare
+/// numbers at page edges are page numbers only where they count the pages.
+pub const ANALYZER_VERSION: u32 = 14;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -117,6 +119,33 @@ fn is_capitalized(written: &str, is_hyphen_compound: bool) -> bool {
     !is_hyphen_compound && written.starts_with(char::is_uppercase)
 }
 
+/// Marks between a noun and the ending of its feminine form: "Lehrer:innen", "Lehrer*innen",
+/// "Lehrer_innen", "Lehrer·innen", "Lehrer/innen".
+const GENDER_MARKS: [char; 5] = [':', '*', '_', '\u{b7}', '/'];
+
+/// Whether `segment`, at byte `start` of `text`, is the ending of a gender form ("innen" of
+/// "Lehrer:innen"): no word of its own, so that "Lehrer*innen" asks for "Lehrer" and not also
+/// for every "Kolleg*innen", and a phrase reads on from the noun. The noun may be typed in
+/// lowercase, as queries are ("lehrer*innen"); "außen/innen" keeps both words.
+fn is_gender_ending(text: &str, start: usize, segment: &str) -> bool {
+    if !matches!(segment, "in" | "innen") {
+        return false;
+    }
+    let before = &text[..start];
+    let Some(mark) = before
+        .chars()
+        .next_back()
+        .filter(|c| GENDER_MARKS.contains(c))
+    else {
+        return false;
+    };
+    let noun = before[..before.len() - mark.len_utf8()]
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    noun.ends_with(char::is_lowercase) && noun.to_lowercase() != "außen"
+}
+
 /// Characters inside a UAX #29 word that separate German words (see [`spans`]).
 const WORD_SEPARATORS: [char; 4] = [':', '\u{b7}', '_', '\u{202f}'];
 
@@ -135,7 +164,8 @@ fn spans(text: &str, out: &mut Vec<Span>) {
             let mut segment = trimmed.trim_end();
             // UAX #29 keeps letters joined by ':', '·' and '_' in one word (Swedish "c:a",
             // Catalan "l·l", identifiers), but in German they are gender marks that separate
-            // words, as '*' and '/' do: "Lehrer:innen" reads "Lehrer" and "innen". So does
+            // words, as '*' and '/' do: "Lehrer:innen" reads "Lehrer" (and the ending, no
+            // word of its own: see [`is_gender_ending`]). So does
             // a narrow no-break space ("10\u{202f}000", "z.\u{202f}B."), which passages turn
             // into a space anyway, but a query or `analyze` may hold. (The byte test spares
             // the common word a search by characters: 0xb7 ends '·', 0xaf ends U+202F.)
@@ -155,7 +185,7 @@ fn spans(text: &str, out: &mut Vec<Span>) {
                 start += cut + mark;
                 segment = &tail[mark..];
             }
-            if !is_word(segment) {
+            if !is_word(segment) || is_gender_ending(text, start, segment) {
                 continue;
             }
             run.push((start, segment));
@@ -915,24 +945,26 @@ mod tests {
         let read: Vec<(&str, usize)> = found.iter().map(|w| (&w.exact[..], w.position)).collect();
         assert_eq!(
             read,
-            vec![
-                ("lehrer", 0),
-                ("innen", 1),
-                ("mitarbeiter", 2),
-                ("innen", 3),
-                ("und", 4),
-                ("kolleg", 5),
-                ("innen", 6)
-            ]
+            vec![("lehrer", 0), ("mitarbeiter", 1), ("und", 2), ("kolleg", 3),]
         );
+        // The ending is no word of its own, after any gender mark; "innen" elsewhere is.
+        for text in [
+            "Lehrer*innen",
+            "Lehrer/innen",
+            "Lehrer:in",
+            "Lehrer_in",
+            "lehrer*innen",
+        ] {
+            assert_eq!(exacts(text), vec!["lehrer"], "{text}");
+        }
+        assert_eq!(exacts("außen/innen"), vec!["außen", "innen"]);
+        assert_eq!(exacts("Außen/innen"), vec!["außen", "innen"]);
+        assert_eq!(exacts("Sie sind innen"), vec!["sie", "sind", "innen"]);
         assert_eq!(exacts("Herr\u{202f}Müller"), vec!["herr", "müller"]);
         // Offsets still point at the letters.
-        assert_eq!(&"Lehrer:innen"[found[1].start..found[1].end], "innen");
+        assert_eq!(&"Lehrer:innen"[found[0].start..found[0].end], "Lehrer");
         // A hyphenated compound before the mark stays one.
-        assert_eq!(
-            exacts("KI-Expert:innen"),
-            vec!["ki-expert", "ki", "expert", "innen"]
-        );
+        assert_eq!(exacts("KI-Expert:innen"), vec!["ki-expert", "ki", "expert"]);
     }
 
     #[test]
