@@ -15,8 +15,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
 
 use crate::analysis::{
-    may_contain_any, may_stem_to_any, normalize, relevant_words, words, PassageWord, TermCache,
-    Word, WordVerdicts,
+    may_contain_any, may_stem_to_any, relevant_words, words, PassageWord, TermCache, Word,
+    WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::query::{is_stop_word, parse, Clause, Occur, ParsedQuery};
@@ -461,8 +461,23 @@ impl Builder<'_> {
                         self.phrase(ws, *slop, *occur != Occur::MustNot, *occur == Occur::Should);
                     clauses.push((*occur, query));
                 }
-                Clause::Prefix(text) => {
-                    if let Some(query) = self.prefix(text)? {
+                Clause::Prefix(_) => {
+                    // The star ends the last word as analysed, a hyphenated one whole:
+                    // "Lehrer:in*" asks for "lehrer*" (the gender ending is no word),
+                    // "KI-Strat*" for "ki-strat*"; words before it ("Lehrer/Erzieher*") are
+                    // words like any other.
+                    let last_position = ws[ws.len() - 1].position;
+                    let last = ws
+                        .iter()
+                        .position(|w| w.position == last_position)
+                        .unwrap_or(0);
+                    clauses.extend(self.free_words(
+                        &ws[..last],
+                        *occur,
+                        drop_function_words,
+                        &mut seen_words,
+                    ));
+                    if let Some(query) = self.prefix(&ws[last].exact)? {
                         clauses.push((*occur, query));
                     }
                 }
@@ -620,8 +635,9 @@ impl Builder<'_> {
         out
     }
 
+    /// Words starting with `prefix`, an analysed word's exact form.
     fn prefix(&mut self, prefix: &str) -> Result<Option<Box<dyn Query>>> {
-        let prefix = normalize(prefix.trim_matches(|c: char| !c.is_alphanumeric()));
+        let prefix = prefix.to_owned();
         if prefix.is_empty() {
             return Ok(None);
         }
