@@ -64,7 +64,11 @@ impl Outcome {
 /// `fundstelle index`: build or update, then report on stderr.
 pub fn run_index(config: &IndexConfig) -> Result<Summary> {
     if config.paths == [Path::new(DEFAULT_DOCUMENTS)] && !Path::new(DEFAULT_DOCUMENTS).exists() {
-        bail!("no {DEFAULT_DOCUMENTS}/ folder here to index by default: name the files or folders to index");
+        // Said alike whether `seeds` was named or taken by default: clap cannot tell them apart.
+        bail!(
+            "{DEFAULT_DOCUMENTS}: no such file or folder (the folder indexed when none is \
+             named; name the files or folders to index)"
+        );
     }
     let summary = indexer::run(config)?;
     stderr_line(format_args!("{}: {summary}", config.index_dir.display()));

@@ -666,9 +666,10 @@ fn missing_index_says_how_to_build_it() {
         .arg("index")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "no seeds/ folder here to index by default",
-        ));
+        .stderr(
+            "fundstelle: seeds: no such file or folder (the folder indexed when none is named; \
+             name the files or folders to index)\n",
+        );
     // A query file that cannot be read is named.
     fundstelle(dir.path())
         .args(["search", "--batch", "seeds"])
