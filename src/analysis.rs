@@ -39,8 +39,10 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// furniture of PDF text (headers, footers, page numbers) is left out. 13: an amount's
 /// trailing minus is no hyphen, and "‘" in a word is "'". 14: a gender form's ending is no word
 /// of its own; a line ending in an article or a conjunction goes on over a blank line; bare
-/// numbers at page edges are page numbers only where they count the pages.
-pub const ANALYZER_VERSION: u32 = 14;
+/// numbers at page edges are page numbers only where they count the pages. 15: unfinished
+/// lines go on in lowercase ones, fields and Markdown headings stand alone, a page's last
+/// sentence ends its paragraph.
+pub const ANALYZER_VERSION: u32 = 15;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";

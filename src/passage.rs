@@ -142,20 +142,27 @@ const ABBREVIATIONS: [&str; 38] = [
     "Jh.", "Hrsg.", "Tel.",
 ];
 
-/// Words that end no German sentence: articles, a preposition fused with its article, the
-/// prepositions that are never a separable verb's particle, and conjunctions that join two
-/// parts. A line ending in one goes on in the next line, across one blank line too: a wrapper
+/// Words that end no German sentence: articles, prepositions fused with their article, the
+/// prepositions that are never a separable verb's particle, and
+/// conjunctions that join two parts. A line ending in one goes on in the next line, across one
+/// blank line too: a wrapper
 /// broke it there ("… zwischen Marktplatz und Bahnhof vom" / "4. bis 8. März", in a notice in
 /// the seed's layout too short to tell its layout by the fit rule), or a converter set a table
 /// cell's pieces apart ("Merkmale, die ausschließlich der" / "technischen Umsetzung …" in the
 /// laws). Words that end a clause as a particle ("an", "auf", "mit": "Er kommt heute an"), as a
 /// postposition ("von Amts wegen") or a question in a heading ("wie", "wenn", "das") are left
 /// out.
-const DANGLING_WORDS: [&str; 30] = [
-    "der", "die", "den", "dem", "des", "ein", "einem", "einen", "zum", "zur", "im", "am", "beim",
-    "vom", "ins", "von", "für", "gegen", "ohne", "zwischen", "seit", "trotz", "und", "oder",
-    "sowie", "bzw.", "sondern", "dass", "daß", "weil",
+const DANGLING_WORDS: [&str; 27] = [
+    "der", "die", "den", "dem", "des", "ein", "einem", "einen", "zum", "zur", "beim", "ins", "von",
+    "für", "gegen", "ohne", "zwischen", "seit", "trotz", "und", "oder", "sowie", "bzw.", "sondern",
+    "dass", "daß", "weil",
 ];
+
+/// Dangling words (see [`DANGLING_WORDS`]) after which a number goes on the phrase as part of
+/// a date or a period ("vom" / "4. bis 8. März", "am" / "1. Juli", "im" / "1. Quartal"),
+/// where after "und", "zur" or "die" (a relative pronoun in "Arbeitnehmer, die" / "1. das 55.
+/// Lebensjahr vollendet haben") it starts a list.
+const BEFORE_DATES: [&str; 3] = ["vom", "am", "im"];
 
 /// Characters that may follow a sentence's final punctuation mark on a line.
 const CLOSING_MARKS: [char; 10] = ['"', '\'', '»', '«', '“', '”', '‘', '’', ')', ']'];
@@ -280,9 +287,15 @@ fn lines_and_blocks(text: &str) -> (Vec<Line<'_>>, Vec<Block>) {
             continue;
         }
         if std::mem::take(&mut after_page_break) {
-            // One blank line between single lines is the seed's layout, where it is no break.
+            // One blank line between single lines is the seed's layout, where it is no break;
+            // nor is it after a sentence's end, which at a page's end is a paragraph's end as
+            // often as not, and a heading atop the next page must not join the paragraph.
+            let sentence_ends = lines
+                .last()
+                .is_some_and(|line: &Line| ends_sentence_before(line.text, trimmed));
             blank_lines = match blocks.last() {
                 Some(block) if block.lines.len() == 1 && block.blank_lines_before == 1 => 1,
+                Some(_) if sentence_ends => 1,
                 _ => 0,
             };
         }
@@ -336,36 +349,50 @@ fn last_word(text: &str) -> &str {
     text.rsplit(char::is_whitespace).next().unwrap_or("")
 }
 
-/// Whether `line` ends in one of the [`DANGLING_WORDS`], with nothing after it, so that the
-/// text must go on in `next`. The word is written in lowercase, or capitalised at the start of
-/// a sentence ("… Schillerstraße. Die"): a capital elsewhere makes a noun ("an Straßen und
-/// Wegen"). A line of one or two words is a form's label ("erteilt am" / "befristet bis"), and
-/// a line starting with a list marker or another label ("3.10.1", "1a.", "0:") starts
-/// something new.
-fn dangles_before(line: &str, next: &str) -> bool {
-    let mut words = line.rsplit(char::is_whitespace);
+/// Whether the text of `line` must go on in `next`, whatever the layout: `line` ends in one
+/// of the [`DANGLING_WORDS`], or in a day before its month ("ab Montag, 4." / "März"). (A line
+/// that merely stops without punctuation before a lowercase one is no evidence: a headline
+/// before "iPhone 16 kommt …", an agenda item before "einstimmig beschlossen", list items
+/// such as "gültiger Personalausweis" look just like that.)
+///
+/// A dangling word is written in lowercase, or capitalised at the start of a sentence ("…
+/// Schillerstraße. Die"): a capital elsewhere makes a noun ("an Straßen und Wegen"). A line
+/// of one or two words is a form's label ("erteilt am" / "befristet bis"), and a line
+/// starting with a list marker or another label ("3.10.1", "1a.", "0:") starts something new.
+fn goes_on(line: &Line, next: &str) -> bool {
+    // A Markdown heading stands alone, whatever it ends in ("### Hinweise für").
+    if line.text.starts_with('#') {
+        return false;
+    }
+    let mut words = line.text.rsplit(char::is_whitespace);
     let (Some(last), Some(before), Some(_)) = (words.next(), words.next(), words.next()) else {
         return false;
     };
+    let mut next_words = next.split_whitespace();
+    let first = next_words.next().unwrap_or("");
+    let date = next_words.next().is_some_and(is_month);
+    if is_day(last) && is_month(first) {
+        // "ab Montag, 4." / "März": a date the wrapper broke.
+        return true;
+    }
     let lowercase = last.to_lowercase();
     let written_as_dangling = lowercase == last || ends_sentence(before);
-    let label = {
-        let mut words = next.split_whitespace();
-        let first = words.next().unwrap_or("");
-        let date = words.next().is_some_and(is_month);
-        first.starts_with(|c: char| c.is_ascii_digit())
-            && (first.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-                || (first.len() <= 6 && first.ends_with(['.', ')', ':']) && !date))
-    };
-    DANGLING_WORDS.contains(&lowercase.as_str())
-        && written_as_dangling
-        && list_marker(next).is_none()
-        && !label
+    let before_date = BEFORE_DATES.contains(&lowercase.as_str()) && written_as_dangling;
+    let dangling =
+        before_date || (DANGLING_WORDS.contains(&lowercase.as_str()) && written_as_dangling);
+    let number = first.len() <= 3
+        && first
+            .strip_suffix('.')
+            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+    let label = first.starts_with(|c: char| c.is_ascii_digit())
+        && (first.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || (first.len() <= 6 && first.ends_with(['.', ')', ':']) && !date));
+    dangling && ((list_marker(next).is_none() && !label) || (before_date && number))
 }
 
-/// Whether `word` names a month ("Mai", "Jan."): after "21." it makes a date.
+/// Whether `word` names a month ("Mai", "Jan.", "März,"): after "21." it makes a date.
 fn is_month(word: &str) -> bool {
-    MONTHS.contains(&word.trim_end_matches('.'))
+    MONTHS.contains(&word.trim_end_matches(['.', ',', ';']))
 }
 
 /// Whether a line ends a sentence (or a clause that a list or quotation follows), ignoring
@@ -414,10 +441,14 @@ fn ends_sentence_before(line: &str, next: &str) -> bool {
     let finished_abbreviation = is_abbreviation_piece(last.trim_start_matches(['(', '[']))
         && is_abbreviation_piece(following)
         && ends_in_abbreviation(&format!("{last} {following}"));
-    let day = last.strip_suffix('.').is_some_and(|number| {
+    ends_sentence(line) && !finished_abbreviation && !(is_day(last) && is_month(following))
+}
+
+/// Whether `word` is a day of a date ("21."), if a month follows.
+fn is_day(word: &str) -> bool {
+    word.strip_suffix('.').is_some_and(|number| {
         (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
-    });
-    ends_sentence(line) && !finished_abbreviation && !(day && is_month(following))
+    })
 }
 
 /// What the fit rule knows about the lines around one line break.
@@ -825,8 +856,24 @@ impl ListState {
     }
 }
 
+/// Whether `line` is a field of a form or a contact block, a label of up to three words and
+/// its value: "Telefon: 0123 456", "Art der Genehmigung: Sondernutzungserlaubnis". Two such
+/// lines in a row are two fields, however wide the first one is.
+fn is_field(line: &str) -> bool {
+    let Some((label, value)) = line.split_once(": ") else {
+        return false;
+    };
+    !value.trim().is_empty()
+        && label.starts_with(char::is_uppercase)
+        && label.split_whitespace().count() <= 3
+        && !label.contains(['.', ',', ';', ':', '(', ')'])
+}
+
 /// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
 fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
+    if is_field(line.text) && is_field(next.text) {
+        return None;
+    }
     let starts_item =
         list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap));
     if starts_item {
@@ -964,7 +1011,7 @@ fn paragraphs(lines: &[Line], blocks: &[Block]) -> Vec<Paragraph> {
                 0
             };
             let joint = previous.and_then(|previous| {
-                let dangling = blank_lines_before <= 1 && dangles_before(previous.text, line.text);
+                let dangling = blank_lines_before <= 1 && goes_on(previous, line.text);
                 if dangling {
                     Some(Joint::Space)
                 } else {
@@ -1145,6 +1192,72 @@ mod tests {
         ] {
             assert_eq!(passages(text).len(), 2, "{text:?}");
         }
+    }
+
+    /// A number after "vom" or "am", and a month after its day, go on over a blank line; a
+    /// line that merely stops without punctuation does not. A Markdown heading stands alone,
+    /// and two fields of a form are two lines.
+    #[test]
+    fn dates_go_on_and_fields_and_headings_stand_alone() {
+        for (text, joined) in [
+            (
+                "Die Straße ist zwischen Marktplatz und Bahnhof vom\n\n4. bis 8. März gesperrt.\n",
+                "Die Straße ist zwischen Marktplatz und Bahnhof vom 4. bis 8. März gesperrt.",
+            ),
+            (
+                "Die Kreisstraße wird ab Montag, 4.\n\nMärz, voll gesperrt.\n",
+                "Die Kreisstraße wird ab Montag, 4. März, voll gesperrt.",
+            ),
+        ] {
+            assert_eq!(passages(text), [(1, 3, joined.to_owned())], "{text:?}");
+        }
+        for text in [
+            "### Hinweise für\n\nTeilzeitbeschäftigte vereinbaren den Termin.\n",
+            // After "zur" or a relative "die", a number starts a list.
+            "Vorschriften können erlassen werden zur\n\n1. Abwehr von Gefahren.\n",
+            "Leistungen erhalten Arbeitnehmer, die\n\n1. das 55. Lebensjahr vollendet haben.\n",
+            "Apple stellt neues Smartphone in Cupertino vor heute Abend\n\n\
+             iPhone 16 kommt mit größerem Akku auf den Markt.\n",
+            "TOP 3 Bericht des Bürgermeisters zur Haushaltslage der Gemeinde\n\n\
+             einstimmig beschlossen\n",
+        ] {
+            assert_eq!(passages(text).len(), 2, "{text:?}");
+        }
+        assert_passages(
+            "Antragsteller: Peter Schmidt\nGeburtsdatum: 01.02.1970\n\
+             Art der Genehmigung: Sondernutzungserlaubnis\nBefristung: keine\n",
+            &[
+                (1, 1, "Antragsteller: Peter Schmidt"),
+                (2, 2, "Geburtsdatum: 01.02.1970"),
+                (3, 3, "Art der Genehmigung: Sondernutzungserlaubnis"),
+                (4, 4, "Befristung: keine"),
+            ],
+        );
+    }
+
+    /// A full line that ends a sentence at a page's end ends its paragraph: a heading or a
+    /// paragraph atop the next page was joined to it.
+    #[test]
+    fn a_sentence_ending_a_page_ends_its_paragraph() {
+        let text = "\
+Satzung
+
+Die Ruhezeit für Urnengräber beträgt weiterhin zwanzig Jahre. Eine
+Verlängerung ist auf Antrag möglich, sofern die Belegung es zulässt.
+
+- 1 -
+\u{c}Verwaltungsgebühren werden nach dem Kostendeckungsprinzip berechnet und
+jährlich überprüft.
+
+- 2 -
+";
+        assert_eq!(
+            passages(text)
+                .iter()
+                .map(|(start, end, _)| (*start, *end))
+                .collect::<Vec<_>>(),
+            [(1, 1), (3, 4), (7, 8)]
+        );
     }
 
     /// Text as `pdftotext` writes it: a running header and a footer on every page, a form
