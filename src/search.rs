@@ -759,6 +759,11 @@ fn clause_words(parsed: &ParsedQuery) -> (Vec<ClauseWords<'_>>, usize) {
 /// How many words of `input` are beyond the [`MAX_QUERY_WORDS`] that a search reads, so that
 /// the caller can say so (0 for any query a person types).
 pub fn words_left_out(input: &str) -> usize {
+    // Each word (a hyphenated one's parts too) takes a byte at least: a query no longer than
+    // the limit is not parsed a second time.
+    if input.len() <= MAX_QUERY_WORDS {
+        return 0;
+    }
     clause_words(&parse(input)).1
 }
 
