@@ -375,19 +375,20 @@ fn goes_on(line: &Line, next: &str) -> bool {
         // "ab Montag, 4." / "März": a date the wrapper broke.
         return true;
     }
+    // Every line is asked: the longest dangling word ends the question for most of them
+    // before a lowercase copy is made.
+    if last.len() > "zwischen".len() {
+        return false;
+    }
     let lowercase = last.to_lowercase();
     let written_as_dangling = lowercase == last || ends_sentence(before);
     let before_date = BEFORE_DATES.contains(&lowercase.as_str()) && written_as_dangling;
     let dangling =
         before_date || (DANGLING_WORDS.contains(&lowercase.as_str()) && written_as_dangling);
-    let number = first.len() <= 3
-        && first
-            .strip_suffix('.')
-            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
     let label = first.starts_with(|c: char| c.is_ascii_digit())
         && (first.bytes().all(|b| b.is_ascii_digit() || b == b'.')
             || (first.len() <= 6 && first.ends_with(['.', ')', ':']) && !date));
-    dangling && ((list_marker(next).is_none() && !label) || (before_date && number))
+    dangling && ((list_marker(next).is_none() && !label) || (before_date && is_day(first)))
 }
 
 /// Whether `word` names a month ("Mai", "Jan.", "März,"): after "21." it makes a date.
@@ -444,7 +445,8 @@ fn ends_sentence_before(line: &str, next: &str) -> bool {
     ends_sentence(line) && !finished_abbreviation && !(is_day(last) && is_month(following))
 }
 
-/// Whether `word` is a day of a date ("21."), if a month follows.
+/// Whether `word` is a day of a date ("21."), if a month follows, or a number that goes on a
+/// date after "vom" ("4. bis 8. März").
 fn is_day(word: &str) -> bool {
     word.strip_suffix('.').is_some_and(|number| {
         (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
@@ -1160,6 +1162,13 @@ mod tests {
     /// noun that looks like a preposition ("Wegen") and a numbered item that follows do not.
     #[test]
     fn a_line_ending_in_a_word_that_ends_no_sentence_goes_on() {
+        // `goes_on` stops looking at words longer than the longest of them.
+        let longest = DANGLING_WORDS
+            .iter()
+            .chain(&BEFORE_DATES)
+            .map(|w| w.len())
+            .max();
+        assert_eq!(longest, Some("zwischen".len()));
         assert_passages(
             "Straßensperrung in der Hauptstraße\n\n\
              Die Buslinie 12 hält während der Sperrung an einer Ersatzhaltestelle. Die\n\n\
