@@ -312,10 +312,12 @@ pub fn key_of(path: &Path) -> String {
             .iter()
             .find_map(|folder| absolute.strip_prefix(folder).ok())
     });
-    relative
-        .flatten()
-        .unwrap_or(&absolute)
-        .to_string_lossy()
+    key_text(relative.flatten().unwrap_or(&absolute))
+}
+
+/// A cleaned path as a key: with '/' separators on every platform.
+fn key_text(path: &Path) -> String {
+    path.to_string_lossy()
         .replace(std::path::MAIN_SEPARATOR, "/")
 }
 
@@ -338,6 +340,14 @@ impl KeyBase {
     /// holds a file of the manifest, then the first that exists. Recorded folders that are
     /// all gone leave the current folder as the base.
     fn of(manifest: &Manifest, index_dir: &Path) -> KeyBase {
+        // The usual case, decided without asking where the current folder is (a default
+        // search asks on every run): the index in `index/`, its root "..", is here.
+        let here_by_name = manifest.root.as_deref().is_some_and(|root| {
+            root.is_relative() && clean(&index_dir.join(root)).as_os_str().is_empty()
+        });
+        if here_by_name {
+            return KeyBase::Current;
+        }
         let roots: Vec<PathBuf> = [
             manifest
                 .root
@@ -351,13 +361,7 @@ impl KeyBase {
         if roots.is_empty() {
             return KeyBase::Current;
         }
-        // One system call in the usual case (a default search asks on every run); the
-        // shell's spelling of the current folder only if that one differs.
-        let here = std::env::current_dir().ok().map(|current| clean(&current));
-        if roots
-            .iter()
-            .any(|root| here.as_ref() == Some(root) || current_folders().contains(root))
-        {
+        if roots.iter().any(|root| current_folders().contains(root)) {
             return KeyBase::Current;
         }
         let some_key = manifest
@@ -391,11 +395,7 @@ impl KeyBase {
             return key_of(path);
         };
         let absolute = absolute(path);
-        absolute
-            .strip_prefix(root)
-            .unwrap_or(&absolute)
-            .to_string_lossy()
-            .replace(std::path::MAIN_SEPARATOR, "/")
+        key_text(absolute.strip_prefix(root).unwrap_or(&absolute))
     }
 
     /// Where the file of `key` is, named as from the current folder.
