@@ -477,9 +477,7 @@ impl Builder<'_> {
                         drop_function_words,
                         &mut seen_words,
                     ));
-                    if let Some(query) = self.prefix(&ws[last].exact)? {
-                        clauses.push((*occur, query));
-                    }
+                    clauses.push((*occur, self.prefix(&ws[last].exact)?));
                 }
             }
         }
@@ -635,17 +633,13 @@ impl Builder<'_> {
         out
     }
 
-    /// Words starting with `prefix`, an analysed word's exact form.
-    fn prefix(&mut self, prefix: &str) -> Result<Option<Box<dyn Query>>> {
-        let prefix = prefix.to_owned();
-        if prefix.is_empty() {
-            return Ok(None);
-        }
-        self.highlighter.prefixes.push(prefix.clone());
-        let pattern = format!("{}.*", escape_regex(&prefix));
+    /// Words starting with `prefix`, an analysed word's exact form (never empty).
+    fn prefix(&mut self, prefix: &str) -> Result<Box<dyn Query>> {
+        self.highlighter.prefixes.push(prefix.to_owned());
+        let pattern = format!("{}.*", escape_regex(prefix));
         let query = RegexQuery::from_pattern(&pattern, self.fields.exact)
             .with_context(|| format!("cannot search for words starting with {prefix:?}"))?;
-        Ok(Some(Box::new(query)))
+        Ok(Box::new(query))
     }
 }
 
