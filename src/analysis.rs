@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::compound::Splitter;
+use crate::compound::{Splitter, FEMININE_ENDINGS};
 use crate::segment;
 use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -130,7 +130,7 @@ const GENDER_MARKS: [char; 5] = [':', '*', '_', '\u{b7}', '/'];
 /// for every "Kolleg*innen", and a phrase reads on from the noun. The noun may be typed in
 /// lowercase, as queries are ("lehrer*innen"); "außen/innen" keeps both words.
 fn is_gender_ending(text: &str, start: usize, segment: &str) -> bool {
-    if !matches!(segment, "in" | "innen") {
+    if !FEMININE_ENDINGS.contains(&segment) {
         return false;
     }
     let before = &text[..start];

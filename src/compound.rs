@@ -63,8 +63,9 @@ fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
     })
 }
 
-/// Endings of feminine person nouns ("Bürgerin", "Bürgerinnen"), longest first.
-const FEMININE_ENDINGS: [&str; 2] = ["innen", "in"];
+/// Endings of feminine person nouns ("Bürgerin", "Bürgerinnen"), longest first; after a gender
+/// mark ("Bürger:innen") the analyzer drops them as no words of their own.
+pub const FEMININE_ENDINGS: [&str; 2] = ["innen", "in"];
 
 /// Splits lowercased compound nouns, remembering its answers (German text is Zipfian) unless
 /// made [`without_memory`](Splitter::without_memory).
