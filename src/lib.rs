@@ -16,6 +16,7 @@ pub mod indexer;
 pub mod output;
 pub mod pages;
 pub mod passage;
+pub mod phrase;
 pub mod query;
 pub mod rank;
 pub mod search;

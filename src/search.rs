@@ -19,6 +19,7 @@ use crate::analysis::{
     WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
+use crate::phrase::RankedPhrase;
 use crate::query::{is_stop_word, parse, Clause, Occur, ParsedQuery};
 use crate::rank::{self, QueryPart, QueryWord};
 
@@ -530,7 +531,7 @@ impl Builder<'_> {
             if self.matching == Matching::Exact
                 || (!is_stop_word(&w.exact) && exacts.len() < MAX_PHRASE_REWARDS)
             {
-                exacts.push(Self::term_query(self.fields.exact, &w.exact));
+                exacts.push(w.exact.as_str());
             }
         }
         if highlight && slop == 0 {
@@ -539,26 +540,25 @@ impl Builder<'_> {
         // Positions are kept for stems only (the exact field would double their size): the
         // phrase is matched on stems, and the exact forms of its words are required (--exact)
         // or, but for function words, rewarded.
-        let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(stems, slop));
         match self.matching {
             Matching::Exact => {
+                let phrase: Box<dyn Query> =
+                    Box::new(PhraseQuery::new_with_offset_and_slop(stems, slop));
                 let mut clauses = vec![(TOccur::Must, phrase)];
-                clauses.extend(
-                    exacts
-                        .into_iter()
-                        .map(|q| (TOccur::Must, Self::boosted(q, EXACT_BOOST))),
-                );
+                clauses.extend(exacts.into_iter().map(|exact| {
+                    let query = Self::term_query(self.fields.exact, exact);
+                    (TOccur::Must, Self::boosted(query, EXACT_BOOST))
+                }));
                 Box::new(BooleanQuery::new(clauses))
             }
-            // One optional exact form per level: tantivy then looks each one up only in the
-            // passages that hold the phrase (a skip through its postings), where a union of
-            // them would walk every passage holding any of the forms ("der", "in").
-            Matching::Stemmed => exacts.into_iter().fold(phrase, |query, exact| {
-                Box::new(BooleanQuery::new(vec![
-                    (TOccur::Must, query),
-                    (TOccur::Should, Self::boosted(exact, EXACT_BOOST)),
-                ]))
-            }),
+            Matching::Stemmed => Box::new(RankedPhrase::new(
+                stems,
+                slop,
+                exacts
+                    .into_iter()
+                    .map(|exact| (Term::from_field_text(self.fields.exact, exact), EXACT_BOOST))
+                    .collect(),
+            )),
         }
     }
 
@@ -861,12 +861,22 @@ fn build(
         }
     });
     Ok(Plan {
-        query: Box::new(BooleanQuery::new(query)),
+        query: combined(query),
         whole_words,
         highlighter: builder.highlighter,
         rerank,
         drops_function_words: drops_some,
     })
+}
+
+/// The clauses of a query as one query. A lone clause that finds passages is run as it is:
+/// a query of its own (a phrase's, see [`RankedPhrase`]) may search for the top passages
+/// faster than tantivy's `BooleanQuery` around it knows how to.
+fn combined(mut clauses: Vec<(TOccur, Box<dyn Query>)>) -> Box<dyn Query> {
+    match clauses.as_slice() {
+        [(TOccur::Must | TOccur::Should, _)] => clauses.remove(0).1,
+        _ => Box::new(BooleanQuery::new(clauses)),
+    }
 }
 
 /// How long each of the re-ranker's two candidate lists is (see [`candidates`]): enough to
