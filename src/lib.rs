@@ -4,7 +4,7 @@
 //! [`decode`] (bytes → text) → [`passage`] (text → paragraphs with line numbers, without the
 //! [`pages`]' headers and footers) →
 //! [`analysis`] (German words → terms) → [`index`]/[`indexer`] (tantivy index) →
-//! [`query`]/[`search`] (user query → ranked passages) → [`output`] (printers).
+//! [`query`]/[`search`]/[`phrase`] (user query → ranked passages) → [`output`] (printers).
 //! [`app`] ties them together for the command line; the binary only parses flags.
 
 pub mod analysis;
