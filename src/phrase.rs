@@ -36,7 +36,14 @@ pub struct RankedPhrase {
 impl RankedPhrase {
     /// The phrase `terms` (two or more stems with offsets, all in one field indexed with
     /// positions) with `slop`, rewarding each of `rewards` by its BM25 score times its boost.
-    pub fn new(terms: Vec<(usize, Term)>, slop: u32, rewards: Vec<(Term, Score)>) -> RankedPhrase {
+    pub fn new(
+        mut terms: Vec<(usize, Term)>,
+        slop: u32,
+        rewards: Vec<(Term, Score)>,
+    ) -> RankedPhrase {
+        // In offset order, as tantivy's phrase query sums their weights: float addition
+        // depends on the order.
+        terms.sort_by_key(|&(offset, _)| offset);
         let phrase: Box<dyn Query> =
             Box::new(PhraseQuery::new_with_offset_and_slop(terms.clone(), slop));
         let plain = rewards.iter().fold(phrase, |query, (term, boost)| {
@@ -94,13 +101,17 @@ impl Query for RankedPhrase {
             .rewards
             .iter()
             .map(|(term, boost)| {
+                // BM25 approaches its weight as the frequency grows, at any length: the
+                // least upper bound there is. (tantivy's `max_score` is the score at the
+                // longest length, which a passage of one repeated form exceeds: lengths
+                // are stored rounded down.)
                 let most = Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))?
                     .boost_by(*boost)
-                    .max_score();
+                    .score(0, u32::MAX);
                 Ok(Reward {
                     weight: reward_query(term, *boost).weight(enable_scoring)?,
-                    // Computed apart from the term query's own weight: a margin keeps it
-                    // a bound whatever the rounding.
+                    // Computed apart from the term query's own weight: a margin keeps it a
+                    // bound whatever the rounding.
                     most: most * (1.0 + BOUND_MARGIN),
                 })
             })
@@ -124,7 +135,7 @@ const BOUND_MARGIN: Score = 1e-4;
 
 struct Reward {
     weight: Box<dyn Weight>,
-    /// Its highest score in any passage.
+    /// More than its score in any passage.
     most: Score,
 }
 
@@ -216,7 +227,13 @@ impl Weight for RankedPhraseWeight {
                 continue;
             }
             for (_, postings) in &mut words[1..] {
-                let found = postings.seek(doc);
+                // tantivy seeks forward only; on the first passage another word's postings
+                // may already stand past it.
+                let found = if postings.doc() < doc {
+                    postings.seek(doc)
+                } else {
+                    postings.doc()
+                };
                 if found != doc {
                     doc = words[0].1.seek(found);
                     continue 'passages;
@@ -302,7 +319,7 @@ fn keep_common(kept: &mut Vec<u32>, others: &[u32]) {
 mod tests {
     use super::*;
     use tantivy::collector::TopDocs;
-    use tantivy::schema::{Schema, TextFieldIndexing, TextOptions};
+    use tantivy::schema::{Field, Schema, TextFieldIndexing, TextOptions};
     use tantivy::tokenizer::{PreTokenizedString, Token};
     use tantivy::{Index, IndexWriter, TantivyDocument};
 
@@ -339,11 +356,101 @@ mod tests {
         }
     }
 
-    /// Whatever the page's length, the pruned top-n search finds the passages, scores and
-    /// order of tantivy's own queries: passages of every length, phrases repeated, words
-    /// sharing a position, deleted passages, several segments.
+    /// A reward's score can exceed tantivy's `max_score`, the score at the longest length:
+    /// lengths are stored rounded down, and in a long passage of one repeated form its
+    /// frequency beats the stored length. A bound from `max_score` let the second of these
+    /// passages, the better one, be skipped.
     #[test]
-    fn ranked_phrases_find_what_tantivys_queries_find() {
+    fn a_passage_of_one_repeated_form_is_not_skipped() {
+        let (index, stems, exact) = empty_index();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for repeats in [155, 165] {
+            let mut positions = vec!["a".to_owned()];
+            positions.extend((0..165).map(|_| "b".to_owned()));
+            let mut forms = vec!["ax".to_owned()];
+            forms.extend((0..165).map(|i| if i < repeats { "bx" } else { "by" }.to_owned()));
+            let mut doc = TantivyDocument::default();
+            doc.add_pre_tokenized_text(stems, tokens(&positions));
+            doc.add_pre_tokenized_text(exact, tokens(&forms));
+            writer.add_document(doc).unwrap();
+        }
+        // Short passages keep the average length low.
+        for _ in 0..300 {
+            let mut doc = TantivyDocument::default();
+            doc.add_pre_tokenized_text(stems, tokens(&["z".to_owned()]));
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let phrase = vec![
+            (0, Term::from_field_text(stems, "a")),
+            (1, Term::from_field_text(stems, "b")),
+        ];
+        let ranked = RankedPhrase::new(phrase, 0, vec![(Term::from_field_text(exact, "bx"), 0.6)]);
+        let top = TopDocs::with_limit(1).order_by_score();
+        let pruned = searcher.search(&ranked, &top).unwrap();
+        assert_eq!(pruned, searcher.search(&ranked.plain, &top).unwrap());
+        assert_eq!(pruned[0].1.doc_id, 1);
+    }
+
+    /// tantivy's phrase query sums its words' weights in the order of their offsets, and
+    /// float addition depends on the order: a phrase given out of order scores the same.
+    #[test]
+    fn a_phrase_given_out_of_order_scores_as_tantivys() {
+        let (index, stems, _) = empty_index();
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        // Different document frequencies for "a", "b" and "c".
+        for i in 0..997 {
+            let mut words = vec!["a", "b", "c"];
+            if i % 3 == 0 {
+                words.push("a");
+            }
+            if i % 7 != 0 && i % 3 != 0 {
+                words.retain(|&w| w != "c");
+            }
+            if i % 11 == 0 {
+                words.retain(|&w| w != "b");
+            }
+            let words: Vec<String> = words.iter().map(|&w| w.to_owned()).collect();
+            let mut doc = TantivyDocument::default();
+            doc.add_pre_tokenized_text(stems, tokens(&words));
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let words = [(0, "a"), (1, "b"), (2, "c")];
+        for order in [
+            [0, 1, 2],
+            [0, 2, 1],
+            [1, 0, 2],
+            [1, 2, 0],
+            [2, 0, 1],
+            [2, 1, 0],
+        ] {
+            let phrase = order
+                .iter()
+                .map(|&i| (words[i].0, Term::from_field_text(stems, words[i].1)))
+                .collect();
+            let top = TopDocs::with_limit(5).order_by_score();
+            let in_order = PhraseQuery::new_with_offset(
+                words
+                    .iter()
+                    .map(|&(o, w)| (o, Term::from_field_text(stems, w)))
+                    .collect(),
+            );
+            let pruned = searcher
+                .search(&RankedPhrase::new(phrase, 0, vec![]), &top)
+                .unwrap();
+            assert_eq!(
+                pruned,
+                searcher.search(&in_order, &top).unwrap(),
+                "{order:?}"
+            );
+        }
+    }
+
+    /// An index with a stem field (positions) and an exact-form field (frequencies).
+    fn empty_index() -> (Index, Field, Field) {
         let mut schema = Schema::builder();
         let with_positions = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default().set_index_option(IndexRecordOption::WithFreqsAndPositions),
@@ -353,7 +460,15 @@ mod tests {
         );
         let stems = schema.add_text_field("stems", with_positions);
         let exact = schema.add_text_field("exact", with_freqs);
-        let index = Index::create_in_ram(schema.build());
+        (Index::create_in_ram(schema.build()), stems, exact)
+    }
+
+    /// Whatever the page's length, the pruned top-n search finds the passages, scores and
+    /// order of tantivy's own queries: passages of every length, phrases repeated, words
+    /// sharing a position, deleted passages, several segments.
+    #[test]
+    fn ranked_phrases_find_what_tantivys_queries_find() {
+        let (index, stems, exact) = empty_index();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
         // A fixed pseudo-random sequence (xorshift), so that every run tests the same texts.
         let mut state = 0x2545_f491_4f6c_dd1du64;
@@ -381,6 +496,18 @@ mod tests {
             if passage % 200 == 199 {
                 writer.commit().unwrap();
             }
+        }
+        // Long passages of one repeated form: its frequency beats the passage's stored
+        // length (rounded down), so its reward beats its score at the longest length.
+        for (repeats, others) in [(155, 10), (165, 0), (300, 2)] {
+            let mut positions = vec!["a".to_owned()];
+            positions.extend((0..repeats).map(|_| "b".to_owned()));
+            positions.extend((0..others).map(|_| "c".to_owned()));
+            let mut doc = TantivyDocument::default();
+            doc.add_pre_tokenized_text(stems, tokens(&positions));
+            let forms: Vec<String> = positions.iter().map(|p| format!("{p}x")).collect();
+            doc.add_pre_tokenized_text(exact, tokens(&forms));
+            writer.add_document(doc).unwrap();
         }
         writer.delete_term(Term::from_field_text(stems, "d"));
         writer.commit().unwrap();

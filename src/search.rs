@@ -869,12 +869,16 @@ fn build(
     })
 }
 
-/// The clauses of a query as one query. A lone clause that finds passages is run as it is:
-/// a query of its own (a phrase's, see [`RankedPhrase`]) may search for the top passages
-/// faster than tantivy's `BooleanQuery` around it knows how to.
+/// The clauses of a query as one query. A lone phrase is run as it is: its own top-n search
+/// (see [`RankedPhrase`]) is faster than what tantivy's `BooleanQuery` around it would do.
+/// Other lone clauses stay wrapped, which keeps their scores and pages as they were (a lone
+/// union of terms would otherwise be pruned with block-max WAND, whose pages can differ on
+/// an index of several segments).
 fn combined(mut clauses: Vec<(TOccur, Box<dyn Query>)>) -> Box<dyn Query> {
     match clauses.as_slice() {
-        [(TOccur::Must | TOccur::Should, _)] => clauses.remove(0).1,
+        [(TOccur::Must | TOccur::Should, query)] if query.is::<RankedPhrase>() => {
+            clauses.remove(0).1
+        }
         _ => Box::new(BooleanQuery::new(clauses)),
     }
 }
