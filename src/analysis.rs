@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::compound::{Splitter, FEMININE_ENDINGS};
+use crate::compound::{self, Splitter, FEMININE_ENDINGS};
 use crate::segment;
 use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
@@ -41,8 +41,9 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// of its own; a line ending in an article or a conjunction goes on over a blank line; bare
 /// numbers at page edges are page numbers only where they count the pages. 15: unfinished
 /// lines go on in lowercase ones, fields and Markdown headings stand alone, a page's last
-/// sentence ends its paragraph.
-pub const ANALYZER_VERSION: u32 = 15;
+/// sentence ends its paragraph. 16: "-s" plurals and genitives that Snowball leaves whole
+/// ("Autos", "Büros", "Pkws") stem as their base.
+pub const ANALYZER_VERSION: u32 = 16;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -291,6 +292,19 @@ pub fn normalize(word: &str) -> String {
     lower
 }
 
+/// Whether Snowball left `word`'s last two letters as they were (but for umlauts, which it
+/// folds), a final "s" among them.
+fn kept_final_s(word: &str, stem: &str) -> bool {
+    let unfold = |c: char| match c {
+        'ä' => 'a',
+        'ö' => 'o',
+        'ü' => 'u',
+        c => c,
+    };
+    let (mut word, mut stem) = (word.chars().rev(), stem.chars().rev());
+    word.next() == Some('s') && stem.next() == Some('s') && word.next().map(unfold) == stem.next()
+}
+
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
@@ -351,10 +365,17 @@ impl Stemmer {
 
     fn stem_simple(&self, word: &str) -> String {
         if word.chars().any(|c| c.is_numeric()) {
-            word.to_owned()
-        } else {
-            self.stemmer.stem(word).into_owned()
+            return word.to_owned();
         }
+        let stem = self.stemmer.stem(word);
+        // An "-s" plural or genitive that Snowball left whole ("autos", "büros", "pkws")
+        // stems as its base does (see `compound::s_form_base`).
+        if kept_final_s(word, &stem) {
+            if let Some(base) = compound::s_form_base(word) {
+                return self.stemmer.stem(base).into_owned();
+            }
+        }
+        stem.into_owned()
     }
 }
 

@@ -63,6 +63,45 @@ fn lookup(map: &Map<&'static [u8]>, word: &str) -> Option<Entry> {
     })
 }
 
+/// How much more often an "-s" form may stand in the lexicon than its base, at most, to count
+/// as the base's plural or genitive: "Haus" (140) is no form of "Hau" (6), "Kontos" (87) is
+/// one of "Konto" (447), "Autos" (6) one of "Auto" (4).
+const MAX_S_FORM_RATIO: u64 = 4;
+/// Shortest base of an "-s" form that the lexicon does not know ("Kitas" → "kita"): shorter
+/// ones are too often words of their own ("Eis", "Ei").
+const MIN_UNKNOWN_S_BASE_CHARS: usize = 4;
+
+/// The word that `word` (lowercased, ending in "s") is the "-s" plural or genitive of, if it
+/// is one that Snowball's German stemmer leaves whole: it drops a final "s" only after the
+/// consonants of native German endings, so "Autos", "Büros", "Pkws", "Kitas", "Handys" and
+/// the genitive "Bergbaus" would find neither their singular nor be found by it. Decided
+/// by the lexicon where it knows the word without "s": a noun ("Mais" is no form of the
+/// month "Mai", "dies" none of "die"), and not far rarer than the "-s" form ("Haus", "Hau");
+/// where it knows neither, after "a", "i", "o" or "y" and from four letters on (the Latin
+/// singulars in "-us" stay whole).
+pub fn s_form_base(word: &str) -> Option<&str> {
+    let base = word.strip_suffix('s')?;
+    let before = base.chars().next_back()?;
+    if !matches!(
+        before,
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ä' | 'ö' | 'ü' | 'w'
+    ) {
+        return None;
+    }
+    let map = lexicon();
+    let known = match (lookup(&map, word), lookup(&map, base)) {
+        (form, Some(base)) => {
+            base.noun && form.map_or(0, |form| form.count) <= MAX_S_FORM_RATIO * base.count
+        }
+        (None, None) => {
+            base.chars().count() >= MIN_UNKNOWN_S_BASE_CHARS
+                && matches!(before, 'a' | 'i' | 'o' | 'y')
+        }
+        (Some(_), None) => false,
+    };
+    known.then_some(base)
+}
+
 /// Endings of feminine person nouns ("Bürgerin", "Bürgerinnen"), longest first; after a gender
 /// mark ("Bürger:innen") the analyzer drops them as no words of their own.
 pub const FEMININE_ENDINGS: [&str; 2] = ["innen", "in"];
@@ -257,6 +296,28 @@ impl Splitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn s_plurals_and_genitives_that_snowball_keeps_have_their_base() {
+        for (form, base) in [
+            ("autos", "auto"),
+            ("büros", "büro"),
+            ("pkws", "pkw"),
+            ("kontos", "konto"),
+            ("bergbaus", "bergbau"),
+            ("sees", "see"),
+            ("kitas", "kita"),
+            ("handys", "handy"),
+        ] {
+            assert_eq!(s_form_base(form), Some(base), "{form}");
+        }
+        // Words of their own, a function word, a month, Latin singulars, German endings.
+        for word in [
+            "haus", "mais", "dies", "etwas", "status", "bus", "eis", "virus", "kurs",
+        ] {
+            assert_eq!(s_form_base(word), None, "{word}");
+        }
+    }
 
     fn split(word: &str) -> Option<Vec<String>> {
         Splitter::default().split(word)

@@ -110,6 +110,22 @@ fn inflected_forms_meet() {
 }
 
 #[test]
+fn s_plurals_meet_their_singulars() {
+    // Snowball keeps the "-s" of loanwords and abbreviations ("Autos", "Pkws", "Büros").
+    let dir = indexed_document(
+        "In der Innenstadt parken zu viele Autos und Pkws.\n\nDas Team des Bürgerbüros hilft.\n\nDas Haus ist alt.\n",
+    );
+    for (query, line) in [("Auto", 1), ("Pkw", 1), ("Bürgerbüro", 3), ("Büro", 3)] {
+        let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
+        assert_eq!(ranges(&answer).len(), 1, "{query}: {answer}");
+        assert_eq!(ranges(&answer)[0].1, line, "{query}: {answer}");
+    }
+    // "Haus" is no "-s" form of the rare "Hau".
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Hau"]);
+    assert!(ranges(&answer).is_empty(), "{answer}");
+}
+
+#[test]
 fn umlaut_spellings_meet() {
     let dir = workspace();
     for spelling in ["Söder", "Soeder", "Soder", "SÖDER"] {
