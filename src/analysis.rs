@@ -42,7 +42,8 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// numbers at page edges are page numbers only where they count the pages. 15: unfinished
 /// lines go on in lowercase ones, fields and Markdown headings stand alone, a page's last
 /// sentence ends its paragraph. 16: "-s" plurals and genitives that Snowball leaves whole
-/// ("Autos", "Büros", "Pkws") stem as their base.
+/// ("Autos", "Büros", "Pkws") stem as their base; a contact detail ("Telefon: …") stands on
+/// its own line.
 pub const ANALYZER_VERSION: u32 = 16;
 
 /// Name under which the stemming analyzer is registered with tantivy.

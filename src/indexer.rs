@@ -194,6 +194,12 @@ impl Progress {
             .set_message(format!("{file}/{} files, {passages} passages,", self.files));
     }
 
+    /// Prints a warning above the bar: without clearing it first, the warning would be
+    /// written onto the bar's line and the bar left standing above it.
+    fn warn(&self, message: impl std::fmt::Display) {
+        self.bar.suspend(|| warn(message));
+    }
+
     /// Every file is read: what is left is writing the index out (and, for a new index,
     /// merging it), a few seconds at 100 MB that should not look like a hang.
     fn writing(&self) {
@@ -777,7 +783,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // A file skipped now must not keep the passages of what it was before.
         let mut skip = |reason: &dyn std::fmt::Display| {
             summary.skipped += 1;
-            warn(format_args!("{}: skipped ({reason})", doc.path.display()));
+            progress.warn(format_args!("{}: skipped ({reason})", doc.path.display()));
             if known {
                 writer.delete_term(Term::from_field_text(fields.path, &doc.key));
                 manifest.files.remove(&doc.key);
@@ -819,8 +825,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         };
         let split = split_document(&text);
         if split.passages.is_empty() {
-            warn(format_args!(
-                "{}: no text to index (empty file)",
+            progress.warn(format_args!(
+                "{}: no text to index (empty, or only white space)",
                 doc.path.display()
             ));
         }
@@ -867,7 +873,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // Everything is committed already: a merge that fails leaves the index as it is,
         // in as many segments as it was written.
         if let Err(err) = merge_into_one(&mut writer) {
-            warn(format_args!("{err:#}; the index stays in several segments"));
+            progress.warn(format_args!("{err:#}; the index stays in several segments"));
         }
     }
     writer

@@ -871,9 +871,25 @@ fn is_field(line: &str) -> bool {
         && !label.contains(['.', ',', ';', ':', '(', ')'])
 }
 
+/// Labels of contact details, which stand on lines of their own below a name or an address
+/// ("Pressestelle der Stadt⏎Telefon: 0123 456"), never inside a wrapped sentence.
+const CONTACT_LABELS: [&str; 11] = [
+    "telefon", "tel", "telefax", "fax", "e-mail", "email", "mail", "mobil", "internet", "web",
+    "homepage",
+];
+
+/// Whether `line` gives a contact detail ("Telefon: 0123 456", "Tel.: 0123", "E-Mail: …").
+fn is_contact(line: &str) -> bool {
+    let Some((label, value)) = line.split_once(':') else {
+        return false;
+    };
+    let label = label.trim_end_matches('.').to_lowercase();
+    !value.trim().is_empty() && CONTACT_LABELS.contains(&label.as_str())
+}
+
 /// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
 fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
-    if is_field(line.text) && is_field(next.text) {
+    if (is_field(line.text) && is_field(next.text)) || is_contact(next.text) {
         return None;
     }
     let starts_item =
@@ -1240,6 +1256,17 @@ mod tests {
                 (2, 2, "Geburtsdatum: 01.02.1970"),
                 (3, 3, "Art der Genehmigung: Sondernutzungserlaubnis"),
                 (4, 4, "Befristung: keine"),
+            ],
+        );
+        // A contact detail stands alone below a name too, however wide the name's line is.
+        assert_passages(
+            "Pressestelle der Stadt Musterhausen\nTelefon: 01234 56789\n\
+             Tel.: 01234 56780\nE-Mail: presse@musterhausen.de\n",
+            &[
+                (1, 1, "Pressestelle der Stadt Musterhausen"),
+                (2, 2, "Telefon: 01234 56789"),
+                (3, 3, "Tel.: 01234 56780"),
+                (4, 4, "E-Mail: presse@musterhausen.de"),
             ],
         );
     }
