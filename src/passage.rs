@@ -72,6 +72,9 @@ const MAX_FIRST_HEADING_CHARS: usize = 900;
 /// (nine in ten have at most about 200 characters) and still excludes paragraphs.
 const MAX_HEADING_CHARS: usize = 200;
 
+/// A Markdown front matter block longer than this is taken for no such block.
+const MAX_FRONT_MATTER_LINES: usize = 100;
+
 /// At most this many leading headings (say, a kicker, a headline and a subtitle) form the title.
 const MAX_TITLE_HEADINGS: usize = 3;
 
@@ -188,7 +191,8 @@ pub struct SplitDocument {
     pub title: String,
     /// All passages in order, headings included.
     pub passages: Vec<Passage>,
-    /// How many leading passages form the title (they are also in `title`).
+    /// How many leading passages form the title (they are also in `title`) or come before it
+    /// (a Markdown front matter block): the first passage after them is the first of the text.
     pub title_passages: usize,
 }
 
@@ -200,8 +204,14 @@ pub fn split_document(text: &str) -> SplitDocument {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (lines, blocks) = lines_and_blocks(text);
     let paragraphs = paragraphs(&lines, &blocks);
-    let title_headings = title_headings(&paragraphs);
-    let title = paragraphs[..title_headings]
+    let metadata = front_matter_end(text).map_or(0, |end| {
+        paragraphs
+            .iter()
+            .take_while(|paragraph| paragraph.last_line() <= end)
+            .count()
+    });
+    let title_headings = metadata + title_headings(&paragraphs[metadata..]);
+    let title = paragraphs[metadata..title_headings]
         .iter()
         .map(|paragraph| without_heading_marks(&paragraph.text))
         .collect::<Vec<_>>()
@@ -286,6 +296,11 @@ fn lines_and_blocks(text: &str) -> (Vec<Line<'_>>, Vec<Block>) {
             blank_lines += 1;
             continue;
         }
+        if is_rule(trimmed) {
+            // A rule holds no words and always parts what stands around it.
+            blank_lines = blank_lines.max(2);
+            continue;
+        }
         if std::mem::take(&mut after_page_break) {
             // One blank line between single lines is the seed's layout, where it is no break;
             // nor is it after a sentence's end, which at a page's end is a paragraph's end as
@@ -315,6 +330,35 @@ fn lines_and_blocks(text: &str) -> (Vec<Line<'_>>, Vec<Block>) {
         blank_lines = 0;
     }
     (lines, blocks)
+}
+
+/// Whether `line` (trimmed) is a rule: a Markdown thematic break ("---", "* * *"), a setext
+/// heading's underline ("======") or the delimiter of a front matter block, or a plain-text
+/// separator line: three or more of one of `-`, `*`, `_`, `=`, perhaps spaced.
+fn is_rule(line: &str) -> bool {
+    let mut marks = line.chars().filter(|c| !c.is_whitespace());
+    let Some(mark) = marks.next() else {
+        return false;
+    };
+    matches!(mark, '-' | '*' | '_' | '=')
+        && line.trim_start().starts_with(mark)
+        && marks.clone().all(|c| c == mark)
+        && marks.count() >= 2
+}
+
+/// The number of the last line of a Markdown front matter block (metadata between two "---"
+/// lines at the very start: "title: …", "date: …"), if the document begins with one. Its
+/// lines are passages like any others, so that what they say is found, but they are no
+/// heading of the document's title.
+fn front_matter_end(text: &str) -> Option<u32> {
+    let mut lines = source_lines(text);
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    let end = lines
+        .take(MAX_FRONT_MATTER_LINES)
+        .position(|line| matches!(line.trim_end(), "---" | "..."))?;
+    u32::try_from(end + 2).ok()
 }
 
 /// The source lines of `text`, split on `\n`, `\r\n` and lone `\r` (old Mac files), so that
@@ -1269,6 +1313,37 @@ mod tests {
                 (4, 4, "E-Mail: presse@musterhausen.de"),
             ],
         );
+    }
+
+    /// Rules (Markdown's thematic breaks and setext underlines, plain-text separator lines)
+    /// part paragraphs and are no text; a Markdown front matter block is searchable text but
+    /// no part of the title.
+    #[test]
+    fn rules_part_paragraphs_and_front_matter_is_no_title() {
+        let document = split_document(
+            "---\ntitle: Testseite\n---\n\nWasserversorgung\n================\n\
+             Das Wasserwerk liefert Trinkwasser,\n* * *\nund Strom.\n\n___\n",
+        );
+        assert_eq!(document.title, "Wasserversorgung");
+        assert_eq!(document.title_passages, 2);
+        let texts: Vec<(u32, &str)> = document
+            .passages
+            .iter()
+            .map(|p| (p.line_start, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                (2, "title: Testseite"),
+                (5, "Wasserversorgung"),
+                (7, "Das Wasserwerk liefert Trinkwasser,"),
+                (9, "und Strom."),
+            ]
+        );
+        // Two dashes are no rule, and a list item holds words.
+        for text in ["--\n", "- - Punkt\n", "-- Ende --\n"] {
+            assert!(!is_rule(text.trim_end()), "{text:?}");
+        }
     }
 
     /// A full line that ends a sentence at a page's end ends its paragraph: a heading or a
