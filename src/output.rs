@@ -241,12 +241,16 @@ pub(crate) fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, st
 }
 
 /// Text safe for a terminal: a document's or a batch query's control characters (an escape
-/// sequence that would clear the screen or retitle the window) are shown as U+FFFD. JSON
-/// escapes them by itself.
+/// sequence that would clear the screen or retitle the window) are shown as U+FFFD, but for
+/// a tab, which is white space as typed. JSON escapes them by itself.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
-            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .map(|c| match c {
+                '\t' => ' ',
+                c if c.is_control() => '\u{fffd}',
+                c => c,
+            })
             .collect::<String>()
             .into()
     } else {

@@ -419,12 +419,12 @@ fn batch_answers_every_query_in_order() {
     // Human output shows a query's control characters harmlessly, as it does a document's.
     let output = fundstelle(dir.path())
         .args(["search", "--color", "never", "--batch", "-"])
-        .write_stdin("Bayern\u{1b}]0;pwned\u{7}\n")
+        .write_stdin("Bayern\u{1b}]0;pwned\u{7}\tKabinett\n")
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
-        stdout.starts_with("# Bayern\u{fffd}]0;pwned\u{fffd}\n"),
+        stdout.starts_with("# Bayern\u{fffd}]0;pwned\u{fffd} Kabinett\n"),
         "{stdout}"
     );
 }
