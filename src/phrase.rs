@@ -46,6 +46,9 @@ impl RankedPhrase {
         terms.sort_by_key(|&(offset, _)| offset);
         let phrase: Box<dyn Query> =
             Box::new(PhraseQuery::new_with_offset_and_slop(terms.clone(), slop));
+        // One optional exact form per level: tantivy then looks each one up only in the
+        // passages that hold the phrase, where a union of them would walk every passage
+        // holding any of the forms.
         let plain = rewards.iter().fold(phrase, |query, (term, boost)| {
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, query),
