@@ -70,36 +70,58 @@ const MAX_S_FORM_RATIO: u64 = 4;
 /// Shortest base of an "-s" form that the lexicon does not know ("Kitas" → "kita"): shorter
 /// ones are too often words of their own ("Eis", "Ei").
 const MIN_UNKNOWN_S_BASE_CHARS: usize = 4;
+/// Shortest ending of an unknown word looked up in the lexicon in its place (see
+/// [`s_form_base`]): "Speiseeis" is decided by "Eis".
+const MIN_KNOWN_ENDING_CHARS: usize = 3;
+/// Words in "-s" that the lexicon's counts take for plurals, but are none: the adverb "raus"
+/// (the lexicon also knows a rare noun "Rau") and "Reis" (and "Rei").
+const NO_S_FORMS: [&str; 2] = ["raus", "reis"];
 
 /// The word that `word` (lowercased, ending in "s") is the "-s" plural or genitive of, if it
 /// is one that Snowball's German stemmer leaves whole: it drops a final "s" only after the
 /// consonants of native German endings, so "Autos", "Büros", "Pkws", "Kitas", "Handys" and
-/// the genitive "Bergbaus" would find neither their singular nor be found by it. Decided
-/// by the lexicon where it knows the word without "s": a noun ("Mais" is no form of the
-/// month "Mai", "dies" none of "die"), and not far rarer than the "-s" form ("Haus", "Hau");
-/// where it knows neither, after "a", "i", "o" or "y" and from four letters on (the Latin
-/// singulars in "-us" stay whole).
+/// the genitive "Bergbaus" would find neither their singular nor be found by it.
+///
+/// The "s" must follow a vowel or "w", and an "u" only after a vowel ("des Bergbaus"): after
+/// a consonant "-us" is a Latin singular ("Modus", "Virus", "Obus"). The lexicon decides by
+/// the word or, when it does not know the word, by its longest ending it knows, the head of a
+/// compound ("Benzinpreis" by "Preis", "Bürgerbüros" by "Büros"): the base must be a noun
+/// ("Mais" is no form of the month "Mai", "dies" none of "die") not far rarer than the "-s"
+/// form ("Haus", "Hau"). Where no ending is known, bases of four letters or more after "a",
+/// "i", "o" or "y" ("Kitas", "Handys").
 pub fn s_form_base(word: &str) -> Option<&str> {
     let base = word.strip_suffix('s')?;
-    let before = base.chars().next_back()?;
-    if !matches!(
-        before,
-        'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ä' | 'ö' | 'ü' | 'w'
-    ) {
+    let mut letters = base.chars().rev();
+    let before = letters.next()?;
+    let after_vowel = letters.next().is_some_and(|c| "aeiouäöü".contains(c));
+    let s_plural_ending = match before {
+        'a' | 'e' | 'i' | 'o' | 'y' | 'ä' | 'ö' | 'ü' | 'w' => true,
+        'u' => after_vowel,
+        _ => false,
+    };
+    if !s_plural_ending || NO_S_FORMS.contains(&word) {
         return None;
     }
     let map = lexicon();
-    let known = match (lookup(&map, word), lookup(&map, base)) {
-        (form, Some(base)) => {
-            base.noun && form.map_or(0, |form| form.count) <= MAX_S_FORM_RATIO * base.count
+    let endings = word
+        .char_indices()
+        .map(|(start, _)| &word[start..])
+        .take_while(|ending| ending.chars().count() >= MIN_KNOWN_ENDING_CHARS);
+    for ending in endings {
+        let ending_base = &ending[..ending.len() - 1];
+        match (lookup(&map, ending), lookup(&map, ending_base)) {
+            (None, None) => continue,
+            (form, Some(base_entry)) => {
+                let form_count = form.map_or(0, |form| form.count);
+                let plural = base_entry.noun && form_count <= MAX_S_FORM_RATIO * base_entry.count;
+                return plural.then_some(base);
+            }
+            (Some(_), None) => return None,
         }
-        (None, None) => {
-            base.chars().count() >= MIN_UNKNOWN_S_BASE_CHARS
-                && matches!(before, 'a' | 'i' | 'o' | 'y')
-        }
-        (Some(_), None) => false,
-    };
-    known.then_some(base)
+    }
+    let unknown_plural =
+        base.chars().count() >= MIN_UNKNOWN_S_BASE_CHARS && matches!(before, 'a' | 'i' | 'o' | 'y');
+    unknown_plural.then_some(base)
 }
 
 /// Endings of feminine person nouns ("Bürgerin", "Bürgerinnen"), longest first; after a gender
@@ -311,9 +333,28 @@ mod tests {
         ] {
             assert_eq!(s_form_base(form), Some(base), "{form}");
         }
-        // Words of their own, a function word, a month, Latin singulars, German endings.
+        // Compounds the lexicon does not know, decided by their head.
+        assert_eq!(s_form_base("bürgerbüros"), Some("bürgerbüro"));
+        // Words of their own, a function word, a month, Latin singulars, German endings,
+        // compounds whose head ends in "s", an adverb.
         for word in [
-            "haus", "mais", "dies", "etwas", "status", "bus", "eis", "virus", "kurs",
+            "haus",
+            "mais",
+            "dies",
+            "etwas",
+            "status",
+            "bus",
+            "eis",
+            "virus",
+            "kurs",
+            "modus",
+            "obus",
+            "benzinpreis",
+            "lachgas",
+            "sicherheitshinweis",
+            "speiseeis",
+            "raus",
+            "reis",
         ] {
             assert_eq!(s_form_base(word), None, "{word}");
         }
