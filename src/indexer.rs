@@ -825,10 +825,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         };
         let split = split_document(&text);
         if split.passages.is_empty() {
-            progress.warn(format_args!(
-                "{}: no text to index (empty, or only white space)",
-                doc.path.display()
-            ));
+            progress.warn(format_args!("{}: no text to index", doc.path.display()));
         }
         if !fresh {
             writer.delete_term(Term::from_field_text(fields.path, &doc.key));

@@ -204,14 +204,13 @@ pub fn split_document(text: &str) -> SplitDocument {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (lines, blocks) = lines_and_blocks(text);
     let paragraphs = paragraphs(&lines, &blocks);
-    let metadata = front_matter_end(text).map_or(0, |end| {
-        paragraphs
-            .iter()
-            .take_while(|paragraph| paragraph.last_line() <= end)
-            .count()
-    });
-    let title_headings = metadata + title_headings(&paragraphs[metadata..]);
-    let title = paragraphs[metadata..title_headings]
+    let metadata_end = front_matter_end(text).unwrap_or(0);
+    let metadata = paragraphs
+        .iter()
+        .take_while(|paragraph| paragraph.last_line() <= metadata_end)
+        .count();
+    let headings = title_headings(&paragraphs[metadata..]);
+    let title = paragraphs[metadata..metadata + headings]
         .iter()
         .map(|paragraph| without_heading_marks(&paragraph.text))
         .collect::<Vec<_>>()
@@ -220,11 +219,16 @@ pub fn split_document(text: &str) -> SplitDocument {
     for paragraph in paragraphs {
         paragraph.cut_into(&mut passages);
     }
+    // A long metadata paragraph may be cut into several passages; headings are short, never
+    // cut, so one heading is one passage.
+    let metadata_passages = passages
+        .iter()
+        .take_while(|passage| passage.line_end <= metadata_end)
+        .count();
     SplitDocument {
         title,
         passages,
-        // Headings are short: never cut, so one paragraph is one passage.
-        title_passages: title_headings,
+        title_passages: metadata_passages + headings,
     }
 }
 
@@ -346,19 +350,36 @@ fn is_rule(line: &str) -> bool {
         && marks.count() >= 2
 }
 
-/// The number of the last line of a Markdown front matter block (metadata between two "---"
-/// lines at the very start: "title: …", "date: …"), if the document begins with one. Its
+/// The number of the last line of a Markdown front matter block (YAML metadata between two
+/// "---" lines at the very start: "title: …", "date: …"), if the document begins with one. Its
 /// lines are passages like any others, so that what they say is found, but they are no
-/// heading of the document's title.
+/// heading of the document's title. A text that merely begins with a separator line is no
+/// such block: every line between must read as YAML.
 fn front_matter_end(text: &str) -> Option<u32> {
     let mut lines = source_lines(text);
     if lines.next()?.trim_end() != "---" {
         return None;
     }
-    let end = lines
-        .take(MAX_FRONT_MATTER_LINES)
-        .position(|line| matches!(line.trim_end(), "---" | "..."))?;
-    u32::try_from(end + 2).ok()
+    let block: Vec<&str> = lines.take(MAX_FRONT_MATTER_LINES).collect();
+    let end = block.iter().position(|line| line.trim_end() == "---")?;
+    block[..end]
+        .iter()
+        .all(|line| is_yaml_line(line))
+        .then(|| u32::try_from(end + 2).ok())
+        .flatten()
+}
+
+/// Whether `line` reads as a line of YAML metadata: blank, a comment, a list item, an
+/// indented continuation, or a key ("title:", "date_published: 2024").
+fn is_yaml_line(line: &str) -> bool {
+    let key = line.split_once(':').map_or("", |(key, _)| key);
+    line.trim().is_empty()
+        || line.starts_with(['#', ' ', '\t'])
+        || line.starts_with("- ")
+        || (!key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
 }
 
 /// The source lines of `text`, split on `\n`, `\r\n` and lone `\r` (old Mac files), so that
@@ -931,9 +952,22 @@ fn is_contact(line: &str) -> bool {
     !value.trim().is_empty() && CONTACT_LABELS.contains(&label.as_str())
 }
 
+/// Whether `line` may be a name or an address line above a contact detail: it ends in a
+/// capitalised word or a number ("Pressestelle der Stadt Musterhausen", "Marktplatz 1"), not
+/// in a lowercase word or a hyphen, as a sentence wrapped before "E-Mail:" does ("…
+/// beantworten wir per" / "E-Mail: …").
+fn ends_like_a_name(line: &str) -> bool {
+    !line.ends_with('-')
+        && line
+            .split_whitespace()
+            .next_back()
+            .is_some_and(|word| !word.starts_with(char::is_lowercase))
+}
+
 /// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
 fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
-    if (is_field(line.text) && is_field(next.text)) || is_contact(next.text) {
+    let fields = is_field(line.text) && is_field(next.text);
+    if fields || (is_contact(next.text) && ends_like_a_name(line.text)) {
         return None;
     }
     let starts_item =
@@ -1302,6 +1336,17 @@ mod tests {
                 (4, 4, "Befristung: keine"),
             ],
         );
+        // A sentence wrapped before an e-mail address goes on.
+        for text in [
+            "Die Sprechstunde entfällt am Montag. Rückfragen beantworten wir gern per\n\
+             E-Mail: sekretariat@example.org oder telefonisch unter der bekannten\n\
+             Nummer.\n",
+            "Die Sprechstunde entfällt am Montag. Rückfragen beantworten wir gern per E-\n\
+             Mail: sekretariat@example.org oder telefonisch unter der bekannten\n\
+             Nummer.\n",
+        ] {
+            assert_eq!(passages(text).len(), 1, "{text:?}");
+        }
         // A contact detail stands alone below a name too, however wide the name's line is.
         assert_passages(
             "Pressestelle der Stadt Musterhausen\nTelefon: 01234 56789\n\
@@ -1344,6 +1389,20 @@ mod tests {
         for text in ["--\n", "- - Punkt\n", "-- Ende --\n"] {
             assert!(!is_rule(text.trim_end()), "{text:?}");
         }
+        // A text that begins with a separator line has no front matter.
+        let separated = split_document(
+            "---\nBekanntmachung der Stadt Musterhausen\n\nDer Rat hat beschlossen.\n---\nEnde.\n",
+        );
+        assert_eq!(separated.title, "Bekanntmachung der Stadt Musterhausen");
+        assert_eq!(separated.title_passages, 1);
+        // Long metadata is cut into several passages; the title's passages come after all.
+        let long = format!(
+            "---\ndescription: {}\n---\n\n# Titel\n\nText.\n",
+            "Wort ".repeat(600)
+        );
+        let document = split_document(&long);
+        assert_eq!(document.title, "Titel");
+        assert_eq!(document.passages[document.title_passages].text, "Text.");
     }
 
     /// A full line that ends a sentence at a page's end ends its paragraph: a heading or a
