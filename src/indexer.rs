@@ -521,7 +521,14 @@ fn find_documents(
                         scopes.push(scope);
                         continue;
                     }
-                    None => bail!("{}: no such file or folder", root.display()),
+                    None => match broken_link_target(root) {
+                        Some(target) => bail!(
+                            "{}: broken symbolic link: {} does not exist",
+                            root.display(),
+                            target.display()
+                        ),
+                        None => bail!("{}: no such file or folder", root.display()),
+                    },
                 }
             }
         };
@@ -597,13 +604,29 @@ fn find_documents(
 }
 
 fn walk_error_reason(err: &walkdir::Error) -> String {
+    let broken_link = err
+        .io_error()
+        .filter(|io| io.kind() == std::io::ErrorKind::NotFound)
+        .and(err.path())
+        .and_then(broken_link_target);
     if err.loop_ancestor().is_some() {
         "symbolic link loop".to_owned()
+    } else if let Some(target) = broken_link {
+        format!("broken symbolic link: {} does not exist", target.display())
     } else if let Some(io) = err.io_error() {
         io.to_string()
     } else {
         err.to_string()
     }
+}
+
+/// Where `path` points, if it is a symbolic link whose target does not exist: "No such file
+/// or directory" alone would leave the user looking for a file that is right there.
+fn broken_link_target(path: &Path) -> Option<PathBuf> {
+    let link = fs::symlink_metadata(path).ok()?;
+    (link.file_type().is_symlink() && fs::metadata(path).is_err())
+        .then(|| fs::read_link(path).ok())
+        .flatten()
 }
 
 fn mtime_ns(meta: &fs::Metadata) -> u128 {

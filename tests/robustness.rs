@@ -439,6 +439,18 @@ fn symlink_loops_are_skipped_with_a_warning() {
     for name in ["docs/sub/zurück", "docs/selbst.txt", "docs/tot.txt"] {
         assert_eq!(lines_naming(&err, name).len(), 1, "{name}:\n{err}");
     }
+    // A link to nothing says so, rather than that the link itself is missing.
+    assert!(
+        lines_naming(&err, "docs/tot.txt")[0]
+            .contains("broken symbolic link: nirgends.txt does not exist"),
+        "{err}"
+    );
+    let named = run(dir.path(), &["index", "docs/tot.txt", "--index", "idx2"]);
+    assert_eq!(named.status.code(), Some(2));
+    assert_eq!(
+        stderr(&named).trim_end(),
+        "fundstelle: docs/tot.txt: broken symbolic link: nirgends.txt does not exist"
+    );
     let hits = found(dir.path(), "idx", "Rundlauf");
     assert_eq!(hits.len(), 1, "indexed once: {hits:?}");
     assert_eq!(hit_path(&hits[0]), "docs/sub/a.txt");
