@@ -374,16 +374,11 @@ mod tests {
             positions.extend((0..165).map(|_| "b".to_owned()));
             let mut forms = vec!["ax".to_owned()];
             forms.extend((0..165).map(|i| if i < repeats { "bx" } else { "by" }.to_owned()));
-            let mut doc = TantivyDocument::default();
-            doc.add_pre_tokenized_text(stems, tokens(&positions));
-            doc.add_pre_tokenized_text(exact, tokens(&forms));
-            writer.add_document(doc).unwrap();
+            add(&mut writer, &[(stems, &positions), (exact, &forms)]);
         }
         // Short passages keep the average length low.
         for _ in 0..300 {
-            let mut doc = TantivyDocument::default();
-            doc.add_pre_tokenized_text(stems, tokens(&["z".to_owned()]));
-            writer.add_document(doc).unwrap();
+            add(&mut writer, &[(stems, &["z".to_owned()])]);
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
@@ -417,9 +412,7 @@ mod tests {
                 words.retain(|&w| w != "b");
             }
             let words: Vec<String> = words.iter().map(|&w| w.to_owned()).collect();
-            let mut doc = TantivyDocument::default();
-            doc.add_pre_tokenized_text(stems, tokens(&words));
-            writer.add_document(doc).unwrap();
+            add(&mut writer, &[(stems, &words)]);
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
@@ -452,6 +445,15 @@ mod tests {
                 "{order:?}"
             );
         }
+    }
+
+    /// Adds a passage of these fields' tokens (see [`tokens`]).
+    fn add(writer: &mut IndexWriter, fields: &[(Field, &[String])]) {
+        let mut doc = TantivyDocument::default();
+        for &(field, positions) in fields {
+            doc.add_pre_tokenized_text(field, tokens(positions));
+        }
+        writer.add_document(doc).unwrap();
     }
 
     /// An index with a stem field (positions) and an exact-form field (frequencies).
@@ -493,11 +495,8 @@ mod tests {
                     n => words[n as usize % 4].to_owned(),
                 })
                 .collect();
-            let mut doc = TantivyDocument::default();
-            doc.add_pre_tokenized_text(stems, tokens(&positions));
             let forms: Vec<String> = positions.iter().map(|p| format!("{p}x")).collect();
-            doc.add_pre_tokenized_text(exact, tokens(&forms));
-            writer.add_document(doc).unwrap();
+            add(&mut writer, &[(stems, &positions), (exact, &forms)]);
             if passage % 200 == 199 {
                 writer.commit().unwrap();
             }
@@ -508,20 +507,15 @@ mod tests {
             let mut positions = vec!["a".to_owned()];
             positions.extend((0..repeats).map(|_| "b".to_owned()));
             positions.extend((0..others).map(|_| "c".to_owned()));
-            let mut doc = TantivyDocument::default();
-            doc.add_pre_tokenized_text(stems, tokens(&positions));
             let forms: Vec<String> = positions.iter().map(|p| format!("{p}x")).collect();
-            doc.add_pre_tokenized_text(exact, tokens(&forms));
-            writer.add_document(doc).unwrap();
+            add(&mut writer, &[(stems, &positions), (exact, &forms)]);
         }
         writer.delete_term(Term::from_field_text(stems, "d"));
         writer.commit().unwrap();
         // Passages holding "d" are deleted; these come after, so that some are left.
         for positions in [["a", "b", "a", "b"], ["c", "a", "b", "d"]] {
             let positions: Vec<String> = positions.iter().map(|&w| w.to_owned()).collect();
-            let mut doc = TantivyDocument::default();
-            doc.add_pre_tokenized_text(stems, tokens(&positions));
-            writer.add_document(doc).unwrap();
+            add(&mut writer, &[(stems, &positions)]);
         }
         writer.commit().unwrap();
         let searcher = index.reader().unwrap().searcher();
