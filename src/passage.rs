@@ -167,8 +167,9 @@ const DANGLING_WORDS: [&str; 27] = [
 /// Lebensjahr vollendet haben") it starts a list.
 const BEFORE_DATES: [&str; 3] = ["vom", "am", "im"];
 
-/// Characters that may follow a sentence's final punctuation mark on a line.
-const CLOSING_MARKS: [char; 10] = ['"', '\'', '»', '«', '“', '”', '‘', '’', ')', ']'];
+/// Characters that may follow a sentence's final punctuation mark on a line: quotes,
+/// brackets, and Markdown's emphasis ("**Wann wird die Tonne geleert?**").
+const CLOSING_MARKS: [char; 12] = ['"', '\'', '»', '«', '“', '”', '‘', '’', ')', ']', '*', '_'];
 
 /// One passage of a document: a paragraph, a heading, a list item, or a piece of a paragraph
 /// that was longer than [`MAX_PASSAGE_BYTES`].
@@ -415,7 +416,8 @@ fn last_word(text: &str) -> &str {
 }
 
 /// Whether the text of `line` must go on in `next`, whatever the layout: `line` ends in one
-/// of the [`DANGLING_WORDS`], or in a day before its month ("ab Montag, 4." / "März"). (A line
+/// of the [`DANGLING_WORDS`], in a comma, or in a day before its month ("ab Montag, 4." /
+/// "März"). (A line
 /// that merely stops without punctuation before a lowercase one is no evidence: a headline
 /// before "iPhone 16 kommt …", an agenda item before "einstimmig beschlossen", list items
 /// such as "gültiger Personalausweis" look just like that.)
@@ -440,6 +442,13 @@ fn goes_on(line: &Line, next: &str) -> bool {
         // "ab Montag, 4." / "März": a date the wrapper broke.
         return true;
     }
+    let label = first.starts_with(|c: char| c.is_ascii_digit())
+        && (first.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            || (first.len() <= 6 && first.ends_with(['.', ')', ':']) && !date));
+    if last.ends_with(',') {
+        // A comma ends no paragraph: "… am Samstag," / "dem 8. Juni, geschlossen …".
+        return list_marker(next).is_none() && !label;
+    }
     // Every line is asked: the longest dangling word ends the question for most of them
     // before a lowercase copy is made.
     if last.len() > "zwischen".len() {
@@ -450,9 +459,6 @@ fn goes_on(line: &Line, next: &str) -> bool {
     let before_date = BEFORE_DATES.contains(&lowercase.as_str()) && written_as_dangling;
     let dangling =
         before_date || (DANGLING_WORDS.contains(&lowercase.as_str()) && written_as_dangling);
-    let label = first.starts_with(|c: char| c.is_ascii_digit())
-        && (first.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-            || (first.len() <= 6 && first.ends_with(['.', ')', ':']) && !date));
     dangling && ((list_marker(next).is_none() && !label) || (before_date && is_day(first)))
 }
 
@@ -1358,6 +1364,31 @@ mod tests {
                 (4, 4, "E-Mail: presse@musterhausen.de"),
             ],
         );
+    }
+
+    /// A comma ends no paragraph, in a notice in the seed's layout too short to judge by the
+    /// fit rule; before a list item or a numbered label it may.
+    #[test]
+    fn a_line_ending_in_a_comma_goes_on() {
+        let text = "Bekanntmachung\n\n\
+            Die Gemeinde Musterhausen teilt mit, dass der Wertstoffhof am Samstag,\n\n\
+            dem 8. Juni, geschlossen bleibt. Grund sind Bauarbeiten an der Zufahrt,\n\n\
+            die bis Mitte Juni andauern. Wir bitten um Verständnis.\n";
+        assert_eq!(passages(text).len(), 2, "{:?}", passages(text));
+        assert_eq!(passages(text)[1].0..=passages(text)[1].1, 3..=7);
+        let list = "Zu beachten sind die folgenden Punkte in dieser Reihenfolge,\n\n\
+            1. die Anmeldung und\n\n2. die Zahlung.\n";
+        assert_eq!(passages(list).len(), 3, "{:?}", passages(list));
+    }
+
+    /// A question in bold is a sentence, not a heading of the title.
+    #[test]
+    fn a_question_in_bold_is_no_heading() {
+        let document = split_document(
+            "# Häufige Fragen zur Biotonne\n\n**Wann wird die Biotonne geleert?**\n\n\
+             Alle zwei Wochen am Dienstag.\n",
+        );
+        assert_eq!(document.title, "Häufige Fragen zur Biotonne");
     }
 
     /// Rules (Markdown's thematic breaks and setext underlines, plain-text separator lines)
