@@ -43,7 +43,8 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// lines go on in lowercase ones, fields and Markdown headings stand alone, a page's last
 /// sentence ends its paragraph. 16: "-s" plurals and genitives that Snowball leaves whole
 /// ("Autos", "Büros", "Pkws") stem as their base; a contact detail ("Telefon: …") stands on
-/// its own line; rules part paragraphs and are no text.
+/// its own line; rules part paragraphs and are no text; a line ending in a comma goes on;
+/// Markdown's line breaks end no paragraph.
 pub const ANALYZER_VERSION: u32 = 16;
 
 /// Name under which the stemming analyzer is registered with tantivy.

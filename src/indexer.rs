@@ -22,7 +22,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use crate::decode::decode;
 use crate::index::{self, Stamp};
-use crate::passage::split_document;
+use crate::passage::{split_document, split_markdown};
 
 /// What `fundstelle index` is asked to do.
 #[derive(Debug, Clone)]
@@ -463,9 +463,17 @@ fn clean(path: &Path) -> PathBuf {
 }
 
 fn is_document(path: &Path) -> bool {
+    has_extension(path, "txt") || is_markdown(path)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    has_extension(path, "md")
+}
+
+fn has_extension(path: &Path, extension: &str) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("md"))
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// What one named path covers: indexed files under it that are gone count as removed.
@@ -846,7 +854,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
                 continue;
             }
         };
-        let split = split_document(&text);
+        let split = if is_markdown(&doc.path) {
+            split_markdown(&text)
+        } else {
+            split_document(&text)
+        };
         if split.passages.is_empty() {
             progress.warn(format_args!("{}: no text to index", doc.path.display()));
         }

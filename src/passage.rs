@@ -201,10 +201,29 @@ pub struct SplitDocument {
 ///
 /// Never panics: any string, including an empty one, gives a (possibly empty) result.
 pub fn split_document(text: &str) -> SplitDocument {
+    split(text, Markup::Plain)
+}
+
+/// [`split_document`] for a Markdown document, where a single line break never ends a
+/// paragraph (see [`markdown_joint`]).
+pub fn split_markdown(text: &str) -> SplitDocument {
+    split(text, Markup::Markdown)
+}
+
+/// What a document's line breaks mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    /// Plain text: judged by how text wraps (see the module comment).
+    Plain,
+    /// Markdown: blank lines end paragraphs, line breaks within one do not.
+    Markdown,
+}
+
+fn split(text: &str, markup: Markup) -> SplitDocument {
     // A byte-order mark that the decoder left in place is no part of the first heading.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (lines, blocks) = lines_and_blocks(text);
-    let paragraphs = paragraphs(&lines, &blocks);
+    let paragraphs = paragraphs(&lines, &blocks, markup);
     let metadata_end = front_matter_end(text).unwrap_or(0);
     let metadata = paragraphs
         .iter()
@@ -987,6 +1006,31 @@ fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint>
     }
 }
 
+/// Decides whether `next` continues the paragraph of `line` in Markdown, where a line break
+/// inside a block never ends a paragraph (CommonMark) however short the line: the lines go
+/// on unless one of them is a heading, a quote, a table row or a code fence, or `next`
+/// starts a list item. Fields and contact details stand alone as in plain text.
+fn markdown_joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
+    let own_block = |text: &str| {
+        text.starts_with(['#', '>', '|']) || text.starts_with("```") || text.starts_with("~~~")
+    };
+    let fields = is_field(line.text) && is_field(next.text);
+    let starts_item =
+        list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap));
+    if own_block(line.text)
+        || own_block(next.text)
+        || fields
+        || (is_contact(next.text) && ends_like_a_name(line.text))
+        || starts_item
+    {
+        None
+    } else if wrap.hyphenated(line, next) {
+        Some(hyphen_joint(line.text, next.text))
+    } else {
+        Some(Joint::Space)
+    }
+}
+
 /// A reflowed paragraph, before long ones are cut into passages.
 struct Paragraph {
     text: String,
@@ -1093,7 +1137,7 @@ impl Paragraph {
 }
 
 /// Reflows the lines into paragraphs, deciding at every line break whether it ends one.
-fn paragraphs(lines: &[Line], blocks: &[Block]) -> Vec<Paragraph> {
+fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph> {
     let gap_contexts = blank_line_contexts(lines, blocks);
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut list = ListState::default();
@@ -1113,6 +1157,11 @@ fn paragraphs(lines: &[Line], blocks: &[Block]) -> Vec<Paragraph> {
                 0
             };
             let joint = previous.and_then(|previous| {
+                if markup == Markup::Markdown {
+                    return (blank_lines_before == 0)
+                        .then(|| markdown_joint(previous, line, inner_context, list))
+                        .flatten();
+                }
                 let dangling = blank_lines_before <= 1 && goes_on(previous, line.text);
                 if dangling {
                     Some(Joint::Space)
@@ -1379,6 +1428,44 @@ mod tests {
         let list = "Zu beachten sind die folgenden Punkte in dieser Reihenfolge,\n\n\
             1. die Anmeldung und\n\n2. die Zahlung.\n";
         assert_eq!(passages(list).len(), 3, "{:?}", passages(list));
+    }
+
+    /// In Markdown a line break never ends a paragraph, however short the line; headings,
+    /// list items, quotes, fields and blank lines still part them.
+    #[test]
+    fn markdown_lines_go_on_within_a_paragraph() {
+        let text = "## TOP 4: Verschiedenes\n\
+            Frau Yilmaz regt an, die Sprechzeiten des Bürgerbüros auf Samstag zu erweitern.\n\
+            Die Verwaltung prüft den Vorschlag.\n\n\
+            - erster Punkt\n- zweiter Punkt,\n  der weitergeht\n> Zitat\n\n\
+            Datum: 14. März\nOrt: Rathaus\n";
+        let texts: Vec<String> = split_markdown(text)
+            .passages
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "## TOP 4: Verschiedenes",
+                "Frau Yilmaz regt an, die Sprechzeiten des Bürgerbüros auf Samstag zu \
+                 erweitern. Die Verwaltung prüft den Vorschlag.",
+                "- erster Punkt",
+                "- zweiter Punkt, der weitergeht",
+                "> Zitat",
+                "Datum: 14. März",
+                "Ort: Rathaus",
+            ]
+        );
+        // Plain text judges the same lines by how they wrap: a line this much shorter than
+        // the widest one ended its paragraph there.
+        let plain = split_document(text).passages;
+        assert!(
+            plain
+                .iter()
+                .any(|p| p.text == "Die Verwaltung prüft den Vorschlag."),
+            "{plain:?}"
+        );
     }
 
     /// A question in bold is a sentence, not a heading of the title.

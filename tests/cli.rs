@@ -734,6 +734,29 @@ fn indexed_document(text: &str) -> TempDir {
     dir
 }
 
+/// The same lines are one paragraph in Markdown, where a line break never ends one, and two
+/// in plain text, where a line this much shorter than the one before ended its paragraph.
+#[test]
+fn markdown_line_breaks_end_no_paragraph() {
+    let dir = workspace();
+    let text = "## TOP 4: Verschiedenes\n\n\
+        Frau Yilmaz regt an, die Sprechzeiten des Bürgerbüros auf Samstag zu erweitern.\n\
+        Die Verwaltung prüft den Vorschlag bis zur nächsten Sitzung.\n";
+    fs::write(doc_dir(dir.path()).join("protokoll.md"), text).unwrap();
+    fs::write(doc_dir(dir.path()).join("protokoll.txt"), text).unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Vorschlag"]);
+    let mut hits = ranges(&answer);
+    hits.sort();
+    assert_eq!(
+        hits,
+        [
+            ("akten/protokoll.md".to_owned(), 3, 4),
+            ("akten/protokoll.txt".to_owned(), 4, 4)
+        ]
+    );
+}
+
 #[test]
 fn odd_files_are_skipped_or_decoded_and_the_run_goes_on() {
     let dir = workspace();
