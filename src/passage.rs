@@ -989,15 +989,17 @@ fn ends_like_a_name(line: &str) -> bool {
             .is_some_and(|word| !word.starts_with(char::is_lowercase))
 }
 
+/// Whether `next` starts something of its own after `line`, whatever the markup: a field
+/// after a field, a contact detail below a name, a list item.
+fn starts_anew(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> bool {
+    (is_field(line.text) && is_field(next.text))
+        || (is_contact(next.text) && ends_like_a_name(line.text))
+        || list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap))
+}
+
 /// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
 fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
-    let fields = is_field(line.text) && is_field(next.text);
-    if fields || (is_contact(next.text) && ends_like_a_name(line.text)) {
-        return None;
-    }
-    let starts_item =
-        list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap));
-    if starts_item {
+    if starts_anew(line, next, wrap, list) {
         None
     } else if wrap.hyphenated(line, next) {
         Some(hyphen_joint(line.text, next.text))
@@ -1009,20 +1011,12 @@ fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint>
 /// Decides whether `next` continues the paragraph of `line` in Markdown, where a line break
 /// inside a block never ends a paragraph (CommonMark) however short the line: the lines go
 /// on unless one of them is a heading, a quote, a table row or a code fence, or `next`
-/// starts a list item. Fields and contact details stand alone as in plain text.
+/// starts something of its own as in plain text (see [`starts_anew`]).
 fn markdown_joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
     let own_block = |text: &str| {
         text.starts_with(['#', '>', '|']) || text.starts_with("```") || text.starts_with("~~~")
     };
-    let fields = is_field(line.text) && is_field(next.text);
-    let starts_item =
-        list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap));
-    if own_block(line.text)
-        || own_block(next.text)
-        || fields
-        || (is_contact(next.text) && ends_like_a_name(line.text))
-        || starts_item
-    {
+    if own_block(line.text) || own_block(next.text) || starts_anew(line, next, wrap, list) {
         None
     } else if wrap.hyphenated(line, next) {
         Some(hyphen_joint(line.text, next.text))
