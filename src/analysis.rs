@@ -295,16 +295,14 @@ pub fn normalize(word: &str) -> String {
 }
 
 /// Whether Snowball left `word`'s last two letters as they were (but for umlauts, which it
-/// folds), a final "s" among them.
+/// folds as [`fold`] does), a final "s" among them.
 fn kept_final_s(word: &str, stem: &str) -> bool {
-    let unfold = |c: char| match c {
-        'ä' => 'a',
-        'ö' => 'o',
-        'ü' => 'u',
-        c => c,
-    };
-    let (mut word, mut stem) = (word.chars().rev(), stem.chars().rev());
-    word.next() == Some('s') && stem.next() == Some('s') && word.next().map(unfold) == stem.next()
+    let last_two = stem
+        .char_indices()
+        .rev()
+        .nth(1)
+        .map(|(start, _)| &stem[start..]);
+    stem.ends_with('s') && last_two.is_some_and(|tail| fold(word).ends_with(tail))
 }
 
 fn is_invisible(c: char) -> bool {
