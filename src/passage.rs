@@ -973,8 +973,11 @@ fn is_contact(line: &str) -> bool {
     let Some((label, value)) = line.split_once(':') else {
         return false;
     };
-    let label = label.trim_end_matches('.').to_lowercase();
-    !value.trim().is_empty() && CONTACT_LABELS.contains(&label.as_str())
+    let label = label.trim_end_matches('.');
+    !value.trim().is_empty()
+        && CONTACT_LABELS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(label))
 }
 
 /// Whether `line` may be a name or an address line above a contact detail: it ends in a
