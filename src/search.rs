@@ -1140,13 +1140,14 @@ fn reranked(
             let (title_words, _) = analyse(&title);
             titles.insert(title.clone(), title_words);
         }
-        let Some(score) = rank::score(
-            &query_words,
-            &passage,
-            &titles[&title],
-            length,
-            average_length,
-        ) else {
+        // A heading of the title is credited once, as a passage, not again as its title.
+        let title_words = if is_title_heading(stored_text(&doc, fields.text), &title) {
+            &[][..]
+        } else {
+            &titles[&title][..]
+        };
+        let Some(score) = rank::score(&query_words, &passage, title_words, length, average_length)
+        else {
             continue;
         };
         scored.push((score, address, doc));
@@ -1157,9 +1158,27 @@ fn reranked(
     Ok(scored)
 }
 
+/// Whether a passage is one of the headings its document's title is made of (see
+/// `passage::SplitDocument::title`): its text, without a Markdown heading's marks, stands in
+/// the title.
+fn is_title_heading(text: &str, title: &str) -> bool {
+    let heading = text.trim_start_matches('#').trim();
+    !heading.is_empty() && title.contains(heading)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_heading_is_found_in_the_title_without_its_marks() {
+        let title = "Sachsen / Bayern – Zusammenarbeit stärken";
+        assert!(is_title_heading("## Zusammenarbeit stärken", title));
+        assert!(is_title_heading(title, title));
+        assert!(!is_title_heading("Die Kabinette haben beschlossen.", title));
+        assert!(!is_title_heading("##", title));
+        assert!(!is_title_heading("Bayern", ""));
+    }
 
     #[test]
     fn top_scores_keep_the_best_and_break_ties_to_the_earlier_passage() {
