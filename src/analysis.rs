@@ -44,8 +44,9 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// sentence ends its paragraph. 16: "-s" plurals and genitives that Snowball leaves whole
 /// ("Autos", "Büros", "Pkws") stem as their base; a contact detail ("Telefon: …") stands on
 /// its own line; rules part paragraphs and are no text; a line ending in a comma goes on;
-/// Markdown's line breaks end no paragraph.
-pub const ANALYZER_VERSION: u32 = 16;
+/// Markdown's line breaks end no paragraph. 17: a lowercase line goes on with the list item
+/// before it.
+pub const ANALYZER_VERSION: u32 = 17;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";

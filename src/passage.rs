@@ -1006,9 +1006,24 @@ fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint>
         None
     } else if wrap.hyphenated(line, next) {
         Some(hyphen_joint(line.text, next.text))
+    } else if item_goes_on(line, next) {
+        Some(Joint::Space)
     } else {
         wrap.wrapped(line, next).then_some(Joint::Space)
     }
+}
+
+/// Whether `next` goes on with the list item that `line` starts, though `line` is short:
+/// legal texts break an item after its first words ("1. ein Jahr" / "für Verbrauchsteuern
+/// und …", "b) Regionalverkehr nach § 2 Absatz 18" / "im Sinne des …"), and a German sentence
+/// or item never starts with a lowercase letter; so does an item whose marker stands alone
+/// on its line ("b)" / "berufsbezogene Vorschriften anwenden"). In the 100 MB of laws:
+/// 833,851 → 830,095 passages.
+fn item_goes_on(line: &Line, next: &Line) -> bool {
+    list_marker(line.text).is_some()
+        && !ends_sentence(line.text)
+        && next.text.trim_start().starts_with(char::is_lowercase)
+        && list_marker(next.text).is_none()
 }
 
 /// Decides whether `next` continues the paragraph of `line` in Markdown, where a line break
@@ -1758,6 +1773,42 @@ Auch der dritte Absatz steht für sich allein auf seiner Zeile.
                 ),
                 (2, 2, "Der zweite Absatz ist kürzer."),
                 (3, 3, "Auch der dritte Absatz steht für sich allein auf seiner Zeile."),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_lowercase_line_goes_on_with_the_short_item_before_it() {
+        // Abgabenordnung § 169 and Allgemeines Eisenbahngesetz § 2, as the corpus has them.
+        let text = "\
+(2) Die Festsetzungsfrist beträgt:
+1. ein Jahr
+für Verbrauchsteuern und Verbrauchsteuervergütungen,
+2. vier Jahre
+für Steuern und Steuervergütungen.
+b) Regionalverkehr nach § 2 Absatz 18
+im Sinne des Eisenbahnregulierungsgesetzes betreibt.
+3. Anlagen
+Die Anlagen folgen.
+";
+        assert_passages(
+            text,
+            &[
+                (1, 1, "(2) Die Festsetzungsfrist beträgt:"),
+                (
+                    2,
+                    3,
+                    "1. ein Jahr für Verbrauchsteuern und Verbrauchsteuervergütungen,",
+                ),
+                (4, 5, "2. vier Jahre für Steuern und Steuervergütungen."),
+                (
+                    6,
+                    7,
+                    "b) Regionalverkehr nach § 2 Absatz 18 im Sinne des \
+                     Eisenbahnregulierungsgesetzes betreibt.",
+                ),
+                (8, 8, "3. Anlagen"),
+                (9, 9, "Die Anlagen folgen."),
             ],
         );
     }
