@@ -674,6 +674,73 @@ fn typo_distance(
     Some(rank::typo_edits(letters))
 }
 
+/// Most spellings with "ae", "oe", "ue" or "ss" that [`indexed_spelling`] tries: all
+/// combinations of up to four such pairs.
+const MAX_RESPELLED_PAIRS: usize = 4;
+
+/// For an exact form the index does not know, typed without umlauts or ß ("behoerde",
+/// "strasse"), the spelling with umlauts or ß that it knows best ("behörde", "straße"). Stems
+/// meet either way, but the exact form is what ranks a whole word above its compounds and
+/// the form asked for above the others, and "Strasse" typed on a Swiss keyboard means
+/// "Straße". A form the index knows is left as typed: "Masse" and "Maße" are two words.
+fn indexed_spelling(searcher: &Searcher, fields: &Fields, exact: &str) -> Option<String> {
+    let doc_freq = |text: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(fields.exact, text))
+            .unwrap_or(0)
+    };
+    let pairs: Vec<(usize, &str)> = respellable_pairs(exact)
+        .into_iter()
+        .take(MAX_RESPELLED_PAIRS)
+        .collect();
+    if pairs.is_empty() || doc_freq(exact) > 0 {
+        return None;
+    }
+    (1..1u32 << pairs.len())
+        .map(|chosen| {
+            let mut spelling = String::with_capacity(exact.len());
+            let mut at = 0;
+            for (i, &(start, letter)) in pairs.iter().enumerate() {
+                if chosen & (1 << i) != 0 {
+                    spelling.push_str(&exact[at..start]);
+                    spelling.push_str(letter);
+                    at = start + 2;
+                }
+            }
+            spelling.push_str(&exact[at..]);
+            spelling
+        })
+        .map(|spelling| (doc_freq(&spelling), spelling))
+        .filter(|&(df, _)| df > 0)
+        .max_by_key(|&(df, _)| df)
+        .map(|(_, spelling)| spelling)
+}
+
+/// Where `exact` has "ae", "oe", "ue" or "ss" (not overlapping, from the left), with the
+/// letter each may stand for.
+fn respellable_pairs(exact: &str) -> Vec<(usize, &'static str)> {
+    let bytes = exact.as_bytes();
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        let letter = match (bytes[i], bytes[i + 1]) {
+            (b'a', b'e') => Some("ä"),
+            (b'o', b'e') => Some("ö"),
+            (b'u', b'e') => Some("ü"),
+            (b's', b's') => Some("ß"),
+            _ => None,
+        };
+        match letter {
+            Some(letter) => {
+                pairs.push((i, letter));
+                i += 2;
+            }
+            None => i += 1,
+        }
+    }
+    pairs
+}
+
 /// Escapes every regex meta character of tantivy-fst's regex syntax.
 fn escape_regex(literal: &str) -> String {
     let mut out = String::with_capacity(literal.len());
@@ -788,7 +855,16 @@ fn build(
         title_bonus: false,
     };
 
-    let (analyzed, _) = clause_words(&parsed);
+    let (mut analyzed, _) = clause_words(&parsed);
+    for (_, clause, ws) in &mut analyzed {
+        if !matches!(clause, Clause::Prefix(_)) {
+            for word in ws.iter_mut() {
+                if let Some(spelling) = indexed_spelling(&index.searcher, fields, &word.exact) {
+                    word.exact = spelling;
+                }
+            }
+        }
+    }
     // Optional function words are dropped from free text only if some other word is searched:
     // a content word, or a word the user requires.
     let has_content_word = analyzed.iter().any(|(occur, clause, ws)| {
@@ -1169,6 +1245,14 @@ fn is_title_heading(text: &str, title: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_that_may_stand_for_umlauts_or_eszett_are_found_from_the_left() {
+        assert_eq!(respellable_pairs("strasse"), [(4, "ß")]);
+        assert_eq!(respellable_pairs("aussenbehoerde"), [(2, "ß"), (9, "ö")]);
+        assert_eq!(respellable_pairs("sssue"), [(0, "ß"), (3, "ü")]);
+        assert!(respellable_pairs("kabinett").is_empty());
+    }
 
     #[test]
     fn a_title_heading_is_found_in_the_title_without_its_marks() {

@@ -967,6 +967,27 @@ fn whole_words_rank_above_compound_parts() {
 }
 
 #[test]
+fn a_word_typed_without_umlauts_or_eszett_ranks_as_its_indexed_spelling() {
+    let dir = indexed_document(
+        "Die Straßenbahn fährt auf der Hauptstraße.\n\n\
+         Die Straße ist gesperrt.\n\n\
+         Die Ausländerbehörde und die Finanzbehörden.\n\n\
+         Die Behörde hat entschieden.\n",
+    );
+    let search = |query: &str| starts(dir.path(), &["--index", "akten.idx", query]);
+    for (typed, whole_word) in [("Strasse", 3), ("Behoerde", 7)] {
+        assert_eq!(search(typed)[0], whole_word, "{typed}");
+        assert_eq!(
+            search(typed),
+            search(&typed.replace("ss", "ß").replace("oe", "ö"))
+        );
+        // So it does with --exact, which finds no other form.
+        let exact = starts(dir.path(), &["--index", "akten.idx", "--exact", typed]);
+        assert_eq!(exact, [whole_word], "{typed}");
+    }
+}
+
+#[test]
 fn compound_queries_find_their_parts() {
     let dir = indexed_document(
         "Das Wetter war schön und warm.\n\n\
