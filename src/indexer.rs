@@ -508,6 +508,8 @@ fn find_documents(
 ) -> Result<(Vec<Found>, Vec<Scope>)> {
     let mut found = Vec::new();
     let mut scopes = Vec::new();
+    // Whether a symbolic link was followed: only then can two paths lead to one file.
+    let mut links = false;
     for root in paths {
         let key = base.key(root);
         let folder = Scope::Folder(match key.as_str() {
@@ -544,6 +546,7 @@ fn find_documents(
         if !meta.is_file() && !meta.is_dir() {
             bail!("{}: not a regular file or folder", root.display());
         }
+        links |= fs::symlink_metadata(root).is_ok_and(|meta| meta.file_type().is_symlink());
         if meta.is_file() {
             scopes.push(Scope::File(key.clone()));
             found.push(Found {
@@ -557,6 +560,7 @@ fn find_documents(
             .follow_links(true)
             .sort_by_file_name()
         {
+            links |= entry.as_ref().is_ok_and(|entry| entry.path_is_symlink());
             match entry {
                 Ok(entry) if entry.file_type().is_file() && is_document(entry.path()) => {
                     found.push(Found {
@@ -608,7 +612,44 @@ fn find_documents(
             false
         }
     });
+    if links {
+        index_each_file_once(&mut found);
+    }
     Ok((found, scopes))
+}
+
+/// Keeps one path to each file where several lead to it (a symbolic link beside its target,
+/// a linked folder inside the folder it links to), so that a search does not show every
+/// passage twice: the path that goes through no link if there is one, else the first.
+/// Nothing is lost, so nothing is reported.
+fn index_each_file_once(found: &mut Vec<Found>) {
+    let real_paths: Vec<Option<PathBuf>> = found
+        .iter()
+        .map(|doc| fs::canonicalize(&doc.path).ok())
+        .collect();
+    let through_no_link = |i: usize| {
+        real_paths[i].is_some()
+            && std::path::absolute(&found[i].path).ok().as_ref() == real_paths[i].as_ref()
+    };
+    let mut kept: BTreeMap<&Path, usize> = BTreeMap::new();
+    for (i, real) in real_paths.iter().enumerate() {
+        let Some(real) = real.as_deref() else {
+            continue;
+        };
+        match kept.get(real) {
+            Some(&first) if through_no_link(first) || !through_no_link(i) => {}
+            _ => {
+                kept.insert(real, i);
+            }
+        }
+    }
+    let keep: Vec<bool> = real_paths
+        .iter()
+        .enumerate()
+        .map(|(i, real)| real.as_deref().is_none_or(|real| kept[real] == i))
+        .collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn walk_error_reason(err: &walkdir::Error) -> String {

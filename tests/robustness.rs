@@ -456,6 +456,33 @@ fn symlink_loops_are_skipped_with_a_warning() {
     assert_eq!(hit_path(&hits[0]), "docs/sub/a.txt");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_file_reached_through_links_is_indexed_once_under_its_own_path() {
+    let dir = docs(&[
+        (
+            "protokolle/sitzung.txt",
+            b"Das Lastenrad wird angeschafft.\n",
+        ),
+        ("wetter.txt", b"Es regnet.\n"),
+    ]);
+    let docs = dir.path().join("docs");
+    // A link sorting before its target, and a linked folder.
+    std::os::unix::fs::symlink("protokolle/sitzung.txt", docs.join("a_link.txt")).unwrap();
+    std::os::unix::fs::symlink("protokolle", docs.join("b_ordner")).unwrap();
+    let output = index(dir.path(), "docs", "idx");
+    assert!(output.status.success(), "{output:?}");
+    assert!(stderr(&output).contains("2 added"), "{}", stderr(&output));
+    let hits = found(dir.path(), "idx", "Lastenrad");
+    assert_eq!(hits.len(), 1, "indexed once: {hits:?}");
+    assert_eq!(hit_path(&hits[0]), "docs/protokolle/sitzung.txt");
+    // A link alone is indexed under its own name.
+    let output = run(dir.path(), &["index", "docs/a_link.txt", "--index", "idx2"]);
+    assert!(output.status.success(), "{output:?}");
+    let hits = found(dir.path(), "idx2", "Lastenrad");
+    assert_eq!(hit_path(&hits[0]), "docs/a_link.txt");
+}
+
 #[test]
 fn a_ten_thousand_letter_word_finds_itself() {
     let word: String = "Donaudampfschifffahrtsgesellschaftskapitänsmütze"
