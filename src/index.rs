@@ -6,11 +6,18 @@
 //! rank above a stem-only match.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use tantivy::directory::error::LockError;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
+    WritePtr, META_LOCK,
+};
 use tantivy::schema::Value;
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
@@ -210,7 +217,8 @@ pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
         })
         .try_into()
         .map_err(|err| match err {
-            // tantivy takes a lock file to read too: a folder this user may not write to.
+            // tantivy takes a lock file to read too, and this user may neither create it nor
+            // (see `IndexDirectory`) open one that is there.
             tantivy::TantivyError::LockFailure(LockError::IoError(io), _) => {
                 anyhow::anyhow!("cannot read index {}: {io}", dir.display())
             }
@@ -262,12 +270,14 @@ pub fn is_ours(dir: &Path) -> bool {
 /// this build's. Searching analyses queries itself, so the analyzers are registered only for
 /// writing (see [`open_or_create`]): opening stays cheap.
 pub fn open_checked(dir: &Path) -> Result<Index> {
-    let index = Index::open_in_dir(dir).with_context(|| {
-        format!(
-            "cannot open index {} (rebuild it with `fundstelle index`)",
-            dir.display()
-        )
-    })?;
+    let index = IndexDirectory::open(dir)
+        .and_then(Index::open)
+        .with_context(|| {
+            format!(
+                "cannot open index {} (rebuild it with `fundstelle index`)",
+                dir.display()
+            )
+        })?;
     let stamp = stamp(dir);
     if stamp != Some(Stamp::current()) {
         // A new index has its meta.json before its first commit: while that first build runs
@@ -295,6 +305,79 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
         );
     }
     Ok(index)
+}
+
+/// tantivy's memory-mapped directory, except for the lock that a reader takes while it opens
+/// the segments, so that a writer's clean-up deletes none of their files meanwhile: tantivy
+/// opens that lock's file for writing, which a user who may only read the index (a shared
+/// index, a read-only mount) cannot do. Such a user takes the lock shared, through a
+/// read-only handle: it still waits for a writer, whose lock is exclusive.
+#[derive(Clone, Debug)]
+struct IndexDirectory {
+    mmap: MmapDirectory,
+    dir: PathBuf,
+}
+
+impl IndexDirectory {
+    fn open(dir: &Path) -> tantivy::Result<IndexDirectory> {
+        Ok(IndexDirectory {
+            mmap: MmapDirectory::open(dir)?,
+            dir: dir.to_owned(),
+        })
+    }
+}
+
+impl Directory for IndexDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.mmap.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.mmap.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.mmap.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.mmap.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.mmap.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.mmap.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> io::Result<()> {
+        self.mmap.sync_directory()
+    }
+
+    fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.mmap.watch(callback)
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.mmap.acquire_lock(lock) {
+            Err(LockError::IoError(err))
+                if lock.filepath == META_LOCK.filepath
+                    && matches!(
+                        err.kind(),
+                        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+            {
+                let file = File::open(self.dir.join(&lock.filepath))
+                    .map_err(|_| LockError::IoError(err))?;
+                file.lock_shared().map_err(LockError::wrap_io_error)?;
+                // Closing the file releases the lock.
+                Ok(DirectoryLock::from(Box::new(file)))
+            }
+            other => other,
+        }
+    }
 }
 
 /// An index folder named where a file is: said so, for reading and writing alike.

@@ -456,6 +456,39 @@ fn symlink_loops_are_skipped_with_a_warning() {
     assert_eq!(hit_path(&hits[0]), "docs/sub/a.txt");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn an_index_this_user_may_only_read_is_searched() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = docs(&[("berg.txt", b"Der Wendelstein ist ein Berg.\n")]);
+    index(dir.path(), "docs", "idx");
+    let mode = |path: &Path, mode: u32| {
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // Readable by everyone, writable by no one. Root may write anyway (and CI runs as root),
+    // so root searches as the user nobody.
+    mode(dir.path(), 0o755);
+    for entry in fs::read_dir(dir.path().join("idx")).unwrap() {
+        mode(&entry.unwrap().path(), 0o444);
+    }
+    mode(&dir.path().join("idx"), 0o555);
+    let mut command = if fs::metadata("/proc/self").unwrap().uid() == 0 {
+        let mut setpriv = StdCommand::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary()]);
+        setpriv
+    } else {
+        StdCommand::new(binary())
+    };
+    let output = command
+        .args(["search", "--index", "idx", "Wendelstein"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    mode(&dir.path().join("idx"), 0o755);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("docs/berg.txt:1"), "{output:?}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_file_reached_through_links_is_indexed_once_under_its_own_path() {
