@@ -1000,6 +1000,28 @@ fn starts_anew(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> bool {
         || list_marker(next.text).is_some_and(|marker| list.starts_item(marker, line, next, wrap))
 }
 
+/// Whether `line`, after `previous` and before `following`, is a heading: it follows a
+/// sentence's end, starts with a capital, ends in no punctuation, and ends where the next
+/// word would still have fit, before another sentence. Where the line before it was full, the
+/// fit rule alone would take it for that paragraph's last line ("… erfolgt seit Juli
+/// vollständig elektronisch." / "Abfallwirtschaft" / "Die Abfallgebühren …"), but a
+/// paragraph's last line ends in punctuation.
+fn is_heading_between(previous: &Line, line: &Line, following: Option<&Line>, wrap: Wrap) -> bool {
+    let Some(following) = following else {
+        return false;
+    };
+    let unpunctuated = !line
+        .text
+        .trim_end_matches(CLOSING_MARKS)
+        .ends_with(|c: char| c.is_ascii_punctuation() || c == '…');
+    ends_sentence_before(previous.text, line.text)
+        && line.text.starts_with(char::is_uppercase)
+        && unpunctuated
+        && following.text.starts_with(char::is_uppercase)
+        && !wrap.nearly_full(line, following)
+        && list_marker(line.text).is_none()
+}
+
 /// Decides whether `next` continues the paragraph of `line`, and how the two are joined.
 fn joint(line: &Line, next: &Line, wrap: Wrap, list: ListState) -> Option<Joint> {
     if starts_anew(line, next, wrap, list) {
@@ -1178,7 +1200,10 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
                 if dangling {
                     Some(Joint::Space)
                 } else {
-                    context.and_then(|wrap| joint(previous, line, wrap, list))
+                    let following = lines.get(index + 1);
+                    context
+                        .filter(|&wrap| !is_heading_between(previous, line, following, wrap))
+                        .and_then(|wrap| joint(previous, line, wrap, list))
                 }
             });
             match (paragraphs.last_mut(), joint) {
@@ -2279,6 +2304,35 @@ Konto 4713 Buchung Strom Januar 2023 Betrag 99,00
         let texts = passages_after_the_seed(contact);
         assert_eq!(texts.len(), 3, "{texts:#?}");
         assert!(texts[2].starts_with("Bayerische Staatskanzlei"));
+    }
+
+    #[test]
+    fn a_heading_after_a_full_last_line_stands_alone() {
+        // Blank-interleaved, as a PDF export: the paragraph's last line is as wide as a wrapped
+        // one, so the fit rule alone would take the heading for that paragraph's end.
+        let text = "\
+Das Jahr 2023 stand für das Landratsamt Musterkreis im Zeichen der Digitali-
+
+sierung. Zahlreiche Verwaltungsleistungen können die Bürgerinnen und Bürger
+
+nun online beantragen, darunter die Kfz-Zulassung, den Antrag auf Wohngeld
+
+und die Anmeldung eines Gewerbes. Die Behördenkommunikation mit den kreis-
+
+angehörigen Gemeinden erfolgt seit Juli vollständig elektronisch und sicher.
+
+Abfallwirtschaft
+
+Die Abfallgebühren bleiben im kommenden Jahr stabil. Der Kreistag hat in
+
+seiner Sitzung vom 14. November beschlossen, die Biotonne flächendeckend
+
+einzuführen.
+";
+        let found = passages(text);
+        let starts: Vec<u32> = found.iter().map(|&(start, _, _)| start).collect();
+        assert_eq!(starts, [1, 11, 13], "{found:?}");
+        assert_eq!(found[1].2, "Abfallwirtschaft");
     }
 
     #[test]
