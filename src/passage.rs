@@ -137,12 +137,14 @@ const MONTHS: [&str; 26] = [
 /// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that end a
 /// sentence about as often ("usw.", "etc.", "e. V.") are left out; "Mio.", "Mrd." and "Jh."
 /// end one now and then ("stieg auf 5 Mrd."), but far more often go on ("5 Mio. Euro", "im
-/// 19. Jh. entstand").
-const ABBREVIATIONS: [&str; 38] = [
+/// 19. Jh. entstand"). Forms of address, prices, units, streets and weekdays go on ("Hr.
+/// Müller", "inkl. MwSt.", "zzgl. Versand", "2 Std. Pause", "Hauptstr. 5", "Mo. bis Fr.").
+const ABBREVIATIONS: [&str; 55] = [
     "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.h.", "u.a.", "i.V.m.", "bzw.", "vgl.",
     "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.", "St.", "Ziff.",
     "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "u.U.", "s.o.", "Co.", "Mio.", "Mrd.", "Tsd.",
-    "Jh.", "Hrsg.", "Tel.",
+    "Jh.", "Hrsg.", "Tel.", "Hr.", "Hrn.", "Fr.", "inkl.", "zzgl.", "exkl.", "Std.", "Min.",
+    "Str.", "bspw.", "Abb.", "Tab.", "Mo.", "Di.", "Mi.", "Do.", "Sa.",
 ];
 
 /// Words that end no German sentence: articles, prepositions fused with their article, the
@@ -502,7 +504,8 @@ fn ends_in_abbreviation(line: &str) -> bool {
         .rsplit(char::is_whitespace)
         .map(|word| word.trim_start_matches(['(', '[']));
     let last = words.next().unwrap_or("");
-    if ABBREVIATIONS.contains(&last) {
+    // A street's name shortened ("Hauptstr. 5") is as common as "Str." alone.
+    if ABBREVIATIONS.contains(&last) || (last.ends_with("str.") && last.len() > "str.".len()) {
         return true;
     }
     // Pieces of one letter and a full stop, joined back ("z." "B." → "z.B.").
@@ -1274,11 +1277,36 @@ fn sentence_cut(text: &str, start: usize, max_bytes: usize) -> Option<(usize, us
     (start + 1..=start + max_bytes)
         .rev()
         .filter(|&space| {
-            bytes[space] == b' ' && ends_sentence_before(&text[start..space], &text[space + 1..])
+            bytes[space] == b' '
+                && ends_sentence_before(&text[start..space], &text[space + 1..])
+                && !ends_in_ordinal(&text[start..space])
         })
         .take(MAX_SENTENCE_CANDIDATES)
         .find(|&space| is_sentence_boundary(text, space + 1))
         .map(|space| (space, space + 1))
+}
+
+/// Words after which a number with a full stop is an ordinal ("im 3. Quartal", "der 15.
+/// Satz", "die 10. Klasse"), where after a noun it may well end a sentence ("nach Absatz 1
+/// Satz 2. Bei der Prüfung …", as laws have it).
+const BEFORE_ORDINALS: [&str; 12] = [
+    "der", "die", "das", "den", "dem", "des", "im", "am", "vom", "zum", "zur", "bis",
+];
+
+/// Whether `text` ends in an ordinal number (see [`BEFORE_ORDINALS`]): no place to cut a long
+/// paragraph.
+fn ends_in_ordinal(text: &str) -> bool {
+    let mut words = text.rsplit(' ');
+    let (Some(number), Some(before)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let is_number = number.strip_suffix('.').is_some_and(|digits| {
+        (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+    });
+    is_number
+        && BEFORE_ORDINALS
+            .iter()
+            .any(|word| word.eq_ignore_ascii_case(before))
 }
 
 /// Whether Unicode's sentence segmentation (UAX #29) puts a boundary at byte `offset` of
@@ -2530,12 +2558,20 @@ Die Broncos besiegten die Pittsburgh Steelers in der Divisional Round.
                 "Sie zahlt 5 Mio. Euro an die Muster GmbH & Co. KG aus.",
                 "KG",
             ),
+            ("Der Umsatz stieg im 3. Quartal.", "Quartal"),
+            (
+                "Die 10. Klasse fährt mit Hr. Müller inkl. Gepäck zur Hauptstr. 5.",
+                "5",
+            ),
         ] {
             let reach = text.find(within).unwrap() + within.len();
             assert_eq!(sentence_cut(text, 0, reach), None, "{text}");
         }
         let text = "Es endet hier. Das Gesetz tritt am 1. Januar in Kraft.";
         assert_eq!(sentence_cut(text, 0, text.len() - 1), Some((14, 15)));
+        // After a noun, a number may end a sentence.
+        let text = "Es gilt Absatz 1 Satz 2. Bei der Prüfung auch.";
+        assert_eq!(sentence_cut(text, 0, text.len() - 1), Some((24, 25)));
     }
 
     #[test]
