@@ -8,8 +8,8 @@ use rustc_hash::FxHashSet;
 use tantivy::collector::sort_key::NaturalComparator;
 use tantivy::collector::{TopDocs, TopNComputer};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur, PhraseQuery, Query,
-    RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, FuzzyTermQuery, Occur as TOccur,
+    PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
@@ -633,9 +633,36 @@ impl Builder<'_> {
         out
     }
 
-    /// Words starting with `prefix`, an analysed word's exact form (never empty).
+    /// Words starting with `prefix`, an analysed word's exact form (never empty): each one
+    /// scored as a word is (see [`prefixed_words`]), or, where the prefix stands for more than
+    /// [`MAX_PREFIX_WORDS`] words, all with one constant score.
     fn prefix(&mut self, prefix: &str) -> Result<Box<dyn Query>> {
         self.highlighter.prefixes.push(prefix.to_owned());
+        if let Some(words) = prefixed_words(self.searcher, self.fields.exact, prefix)? {
+            // Each word weighs as the most common of them: the words stand for one word the
+            // user did not finish typing, and a passage holding a rare one ("Arbeitszeit-
+            // ausfall") is not worth more than one holding the common one ("Arbeitszeit").
+            let num_docs = self.searcher.num_docs();
+            let idfs = words
+                .iter()
+                .map(|(_, doc_freq)| rank::idf(*doc_freq, num_docs))
+                .collect::<Vec<f32>>();
+            let common = idfs.iter().copied().fold(f32::INFINITY, f32::min);
+            let queries = words
+                .iter()
+                .zip(idfs)
+                .map(|((word, _), idf)| {
+                    let query = Self::term_query(self.fields.exact, word);
+                    Self::boosted(query, common / idf.max(f32::EPSILON))
+                })
+                .collect();
+            // And the passage scores as for one word, its best form's, plus a little for
+            // each other form: three forms in it are not three words of the query.
+            return Ok(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                queries,
+                PREFIX_OTHER_FORMS,
+            )));
+        }
         let pattern = format!("{}.*", escape_regex(prefix));
         let query = RegexQuery::from_pattern(&pattern, self.fields.exact)
             .with_context(|| format!("cannot search for words starting with {prefix:?}"))?;
@@ -739,6 +766,47 @@ fn respellable_pairs(exact: &str) -> Vec<(usize, &'static str)> {
         }
     }
     pairs
+}
+
+/// Share of its score that each form of a prefix adds beyond a passage's best one.
+const PREFIX_OTHER_FORMS: f32 = 0.1;
+
+/// Most words a prefix may stand for and still be scored word by word.
+const MAX_PREFIX_WORDS: usize = 64;
+
+/// The indexed words of `field` that start with `prefix`, with their document frequencies,
+/// or `None` if there are more than [`MAX_PREFIX_WORDS`]. Scored each by BM25, they rank a
+/// passage by how often it holds them, as any word is ranked, and weigh as much as the
+/// query's other words: tantivy's prefix query gives every passage the score 1, which left
+/// "Arbeitszeit*" in index order and "Ruhepause* Arbeitnehmer" ranked by "Arbeitnehmer" alone.
+fn prefixed_words(
+    searcher: &Searcher,
+    field: Field,
+    prefix: &str,
+) -> Result<Option<Vec<(String, u64)>>> {
+    let mut words = std::collections::BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(field).context("search failed")?;
+        let mut stream = index
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .into_stream()
+            .context("search failed")?;
+        while stream.advance() {
+            let Some(word) = std::str::from_utf8(stream.key())
+                .ok()
+                .filter(|word| word.starts_with(prefix))
+            else {
+                break;
+            };
+            if words.len() == MAX_PREFIX_WORDS && !words.contains_key(word) {
+                return Ok(None);
+            }
+            *words.entry(word.to_owned()).or_insert(0) += u64::from(stream.value().doc_freq);
+        }
+    }
+    Ok(Some(words.into_iter().collect()))
 }
 
 /// Escapes every regex meta character of tantivy-fst's regex syntax.

@@ -988,6 +988,33 @@ fn a_word_typed_without_umlauts_or_eszett_ranks_as_its_indexed_spelling() {
 }
 
 #[test]
+fn prefix_queries_are_ranked_and_weigh_as_words() {
+    let filler = "Der Bericht behandelt viele weitere Themen der Verwaltung. ".repeat(8);
+    let dir = indexed_document(&format!(
+        "Das Wetter war schön.\n\n\
+         {filler}Einmal wurde die Arbeitszeit erwähnt.\n\n\
+         Arbeitszeit und Arbeitszeiten: die Arbeitszeitverordnung regelt die Arbeitszeit.\n\n\
+         Die Arbeitszeit bei Wetter.\n"
+    ));
+    let search = |query: &str| {
+        let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
+        let hits = answer["hits"].as_array().unwrap().clone();
+        let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+        (
+            ranges(&answer).iter().map(|r| r.1).collect::<Vec<_>>(),
+            scores,
+        )
+    };
+    // The passage full of the words comes first, not the first in the file.
+    let (lines, scores) = search("Arbeitszeit*");
+    assert_eq!(lines[0], 5, "{lines:?}");
+    assert!(scores[0] > scores[1], "{scores:?}");
+    // With another word, a passage holding both comes first, the one holding only the word
+    // next, and the rest after them.
+    assert_eq!(search("Arbeitszeit* Wetter").0[..2], [7, 1]);
+}
+
+#[test]
 fn compound_queries_find_their_parts() {
     let dir = indexed_document(
         "Das Wetter war schön und warm.\n\n\
