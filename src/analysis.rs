@@ -46,7 +46,7 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// its own line; rules part paragraphs and are no text; a line ending in a comma goes on;
 /// Markdown's line breaks end no paragraph. 17: a lowercase line goes on with the list item
 /// before it; a short unpunctuated line between two sentences is a heading; 17 more
-/// abbreviations end no sentence.
+/// abbreviations end no sentence; a letterhead's short lines are headings.
 pub const ANALYZER_VERSION: u32 = 17;
 
 /// Name under which the stemming analyzer is registered with tantivy.

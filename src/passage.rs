@@ -1178,7 +1178,9 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
     let gap_contexts = blank_line_contexts(lines, blocks);
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut list = ListState::default();
-    for (block, gap_context) in blocks.iter().zip(gap_contexts) {
+    for (number, (block, gap_context)) in blocks.iter().zip(gap_contexts).enumerate() {
+        let letterhead =
+            number == 0 && markup == Markup::Plain && is_letterhead(&lines[block.lines.clone()]);
         let inner_context = block_wrap(&lines[block.lines.clone()]);
         for index in block.lines.clone() {
             let line = &lines[index];
@@ -1193,7 +1195,7 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
             } else {
                 0
             };
-            let joint = previous.and_then(|previous| {
+            let joint = previous.filter(|_| !letterhead).and_then(|previous| {
                 if markup == Markup::Markdown {
                     return (blank_lines_before == 0)
                         .then(|| markdown_joint(previous, line, inner_context, list))
@@ -1219,6 +1221,23 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
         }
     }
     paragraphs
+}
+
+/// Whether the first lines of a document, with no blank line between them, are a letterhead
+/// of headings, one per line ("Gemeinde Oberhausen am See" / "Öffentliche Bekanntmachung"):
+/// two or three short lines, each starting with a capital and ending in no punctuation. The
+/// fit rule would join them, since the next line's first word never fits on lines this short.
+fn is_letterhead(block: &[Line]) -> bool {
+    (2..=MAX_TITLE_HEADINGS).contains(&block.len())
+        && block.iter().all(|line| {
+            line.width < MIN_WRAP_WIDTH
+                && line.text.starts_with(char::is_uppercase)
+                && !line
+                    .text
+                    .trim_end_matches(CLOSING_MARKS)
+                    .ends_with(|c: char| c.is_ascii_punctuation() || c == '…')
+                && list_marker(line.text).is_none()
+        })
 }
 
 /// How many leading paragraphs form the document's title: its leading headings (at most
@@ -2010,6 +2029,30 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn a_letterhead_of_short_lines_is_headings_not_a_wrapped_paragraph() {
+        let text = "Gemeinde Oberhausen am See\nÖffentliche Bekanntmachung\n\n\
+                    Sitzung des Gemeinderates\n\n\
+                    Am Donnerstag findet im Rathaus eine öffentliche Sitzung statt.\n";
+        let document = split_document(text);
+        assert_eq!(
+            document.title,
+            "Gemeinde Oberhausen am See – Öffentliche Bekanntmachung – Sitzung des Gemeinderates"
+        );
+        assert_eq!(document.passages.len(), 4);
+        // Short lines that end in punctuation, or not at the top, are left to the fit rule.
+        for text in [
+            "Die Gemeinde teilt mit,\ndass das Freibad\ngeschlossen ist.\n",
+            "Einleitung.\n\nGemeinde Oberhausen am See\nÖffentliche Bekanntmachung\n",
+        ] {
+            let joined = split_document(text)
+                .passages
+                .iter()
+                .any(|passage| passage.line_end > passage.line_start);
+            assert!(joined, "{text:?}");
+        }
     }
 
     #[test]
