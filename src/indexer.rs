@@ -770,11 +770,14 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         }
         todo.push((doc, meta, entry.is_some()));
     }
+    // A file named on its own earlier, whatever its extension, is no document a folder's walk
+    // finds: it stays while it is there ("index notiz.log", then "index ." keeps it).
     let removed: Vec<String> = old
         .files
         .keys()
         .filter(|key| !seen.contains(key.as_str()))
         .filter(|key| scopes.iter().any(|scope| scope.covers(key)))
+        .filter(|key| is_document(Path::new(key.as_str())) || !base.path(key).is_file())
         .cloned()
         .collect();
     // An empty folder is an error, unless it held documents before: then they are removed.

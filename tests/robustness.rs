@@ -1510,6 +1510,29 @@ fn a_new_index_is_one_segment() {
 }
 
 #[test]
+fn a_file_named_on_its_own_stays_when_its_folder_is_indexed() {
+    let dir = docs(&[
+        ("a.txt", b"Die Wendeltreppe ist alt.\n"),
+        ("notiz.log", b"Der Watzmann ist ein Berg.\n"),
+    ]);
+    let root = dir.path();
+    index(root, "docs/notiz.log", "idx");
+    // The folder's walk finds .txt and .md files only; the file named before stays.
+    let output = index(root, "docs", "idx");
+    assert!(
+        stderr(&output).contains("1 added, 0 changed, 0 removed"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(search(root, "idx", "Watzmann").0, 0);
+    // Until it is deleted.
+    fs::remove_file(root.join("docs/notiz.log")).unwrap();
+    let output = index(root, "docs", "idx");
+    assert!(stderr(&output).contains("1 removed"), "{}", stderr(&output));
+    assert_eq!(search(root, "idx", "Watzmann").0, 1);
+}
+
+#[test]
 fn a_file_named_on_the_command_line_and_deleted_since_is_removed() {
     let dir = docs(&[
         ("a.txt", b"Die Wendeltreppe ist alt.\n"),
