@@ -636,7 +636,8 @@ impl Builder<'_> {
     /// Words starting with `prefix`, an analysed word's exact form (never empty): each one
     /// scored as a word is (see [`prefixed_words`]), or, where the prefix stands for more than
     /// [`MAX_PREFIX_WORDS`] words, all with one constant score.
-    fn prefix(&mut self, prefix: &str) -> Result<Box<dyn Query>> {
+    fn prefix(&mut self, typed: &str) -> Result<Box<dyn Query>> {
+        let prefix = &indexed_prefix(self.searcher, self.fields.exact, typed)?;
         self.highlighter.prefixes.push(prefix.to_owned());
         if let Some(words) = prefixed_words(self.searcher, self.fields.exact, prefix)? {
             // Each word weighs as the most common of them: the words stand for one word the
@@ -716,13 +717,43 @@ fn indexed_spelling(searcher: &Searcher, fields: &Fields, exact: &str) -> Option
             .doc_freq(&Term::from_field_text(fields.exact, text))
             .unwrap_or(0)
     };
+    let respelled = respellings(exact);
+    if respelled.is_empty() || doc_freq(exact) > 0 {
+        return None;
+    }
+    respelled
+        .into_iter()
+        .map(|spelling| (doc_freq(&spelling), spelling))
+        .filter(|&(df, _)| df > 0)
+        .max_by_key(|&(df, _)| df)
+        .map(|(_, spelling)| spelling)
+}
+
+/// The prefix as the index spells its words: as typed, or, if no indexed word starts with
+/// it, with umlauts or ß for "ae", "oe", "ue" or "ss" where that spelling starts some
+/// ("Strass*" for "Straße", "Foerder*" for "Förderung"; see [`indexed_spelling`]).
+fn indexed_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Result<String> {
+    let starts_any = |prefix: &str| -> Result<bool> {
+        Ok(prefixed_words(searcher, field, prefix)?.is_none_or(|words| !words.is_empty()))
+    };
+    if starts_any(prefix)? {
+        return Ok(prefix.to_owned());
+    }
+    for spelling in respellings(prefix) {
+        if starts_any(&spelling)? {
+            return Ok(spelling);
+        }
+    }
+    Ok(prefix.to_owned())
+}
+
+/// The other spellings of `exact` with umlauts or ß for its first [`MAX_RESPELLED_PAIRS`]
+/// pairs of "ae", "oe", "ue" or "ss": every combination.
+fn respellings(exact: &str) -> Vec<String> {
     let pairs: Vec<(usize, &str)> = respellable_pairs(exact)
         .into_iter()
         .take(MAX_RESPELLED_PAIRS)
         .collect();
-    if pairs.is_empty() || doc_freq(exact) > 0 {
-        return None;
-    }
     (1..1u32 << pairs.len())
         .map(|chosen| {
             let mut spelling = String::with_capacity(exact.len());
@@ -737,10 +768,7 @@ fn indexed_spelling(searcher: &Searcher, fields: &Fields, exact: &str) -> Option
             spelling.push_str(&exact[at..]);
             spelling
         })
-        .map(|spelling| (doc_freq(&spelling), spelling))
-        .filter(|&(df, _)| df > 0)
-        .max_by_key(|&(df, _)| df)
-        .map(|(_, spelling)| spelling)
+        .collect()
 }
 
 /// Where `exact` has "ae", "oe", "ue" or "ss" (not overlapping, from the left), with the

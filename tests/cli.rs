@@ -985,6 +985,11 @@ fn a_word_typed_without_umlauts_or_eszett_ranks_as_its_indexed_spelling() {
         let exact = starts(dir.path(), &["--index", "akten.idx", "--exact", typed]);
         assert_eq!(exact, [whole_word], "{typed}");
     }
+    // A prefix that starts no word as typed starts the words of its other spelling.
+    let mut found = search("Strass*");
+    found.sort_unstable();
+    assert_eq!(found, [1, 3]);
+    assert_eq!(search("Behoer*"), search("Behör*"));
 }
 
 #[test]
