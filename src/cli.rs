@@ -88,6 +88,69 @@ fn short_flags_word(err: &clap::Error, args: &[OsString]) -> Option<String> {
     }
 }
 
+/// The arguments as the user means them: a word after a '-' ("Bayern -Tschechien",
+/// "Privatpersonen und -organisationen", as the query syntax has them) is a query word, where
+/// clap would read it as a cluster of short flags and fail. When `search` or `analyze` gets
+/// such a word and no `--`, the query's words, in their order, move behind a `--`; flags and
+/// their values stay as they are. A word is a '-' and two or more letters: "-n5" stays the
+/// flag with its value, "-h" the help.
+pub fn dashed_words_as_words(args: Vec<OsString>) -> Vec<OsString> {
+    let is_word = |arg: &OsString| {
+        arg.to_str().is_some_and(|arg| {
+            arg.chars().count() > 2
+                && arg.starts_with('-')
+                && arg[1..].chars().all(char::is_alphabetic)
+        })
+    };
+    let Some(name) = args
+        .get(1)
+        .and_then(|arg| arg.to_str())
+        .filter(|name| matches!(*name, "search" | "analyze"))
+    else {
+        return args;
+    };
+    if args.iter().any(|arg| arg == "--") || !args[2..].iter().any(is_word) {
+        return args;
+    }
+    let command = Opts::command();
+    let Some(subcommand) = command.find_subcommand(name) else {
+        return args;
+    };
+    let takes_value = |flag: &str| {
+        subcommand.get_arguments().any(|arg| {
+            !arg.is_positional()
+                && arg.get_action().takes_values()
+                && (arg
+                    .get_long()
+                    .is_some_and(|long| flag.strip_prefix("--") == Some(long))
+                    || arg.get_short().is_some_and(|short| {
+                        flag.strip_prefix('-') == Some(short.encode_utf8(&mut [0; 4]))
+                    }))
+        })
+    };
+    let (mut flags, mut words) = (Vec::new(), Vec::new());
+    let mut rest = args[2..].iter();
+    while let Some(arg) = rest.next() {
+        let flag = arg
+            .to_str()
+            .filter(|text| text.len() > 1 && text.starts_with('-') && !is_word(arg));
+        match flag {
+            Some(flag) => {
+                flags.push(arg.clone());
+                if takes_value(flag) {
+                    flags.extend(rest.next().cloned());
+                }
+            }
+            None => words.push(arg.clone()),
+        }
+    }
+    let mut rewritten = args[..2].to_vec();
+    rewritten.extend(flags);
+    rewritten.push("--".into());
+    rewritten.extend(words);
+    rewritten
+}
+
 /// The help that explains a usage error: the subcommand's when the error is in one (its flags
 /// are listed only there), else the overview.
 fn help_for(args: &[OsString]) -> String {
@@ -140,7 +203,7 @@ pub enum ColorChoice {
 #[derive(Debug, Args)]
 pub struct SearchOpts {
     /// The query: words, "a phrase", "a phrase"~N, +must, -not, AND/OR/NOT, prefix*
-    /// (put `--` before a query that starts with '-', as with grep)
+    /// (put `--` before a query word that starts with '-' and holds more than letters)
     #[arg(required_unless_present = "batch", conflicts_with = "batch")]
     pub query: Vec<String>,
     /// Index folder [default: index, kept up to date with seeds/]

@@ -12,7 +12,7 @@ use fundstelle::app::{self, Outcome};
 use fundstelle::output::stderr_line;
 
 fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().collect();
+    let args = cli::dashed_words_as_words(std::env::args_os().collect());
     let opts = match cli::Opts::try_parse_from(&args) {
         Ok(opts) => opts,
         Err(err) => return not_parsed(&err, &args),

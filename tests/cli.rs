@@ -492,25 +492,43 @@ fn usage_errors_are_one_line_that_points_to_the_help() {
         "fundstelle: unexpected argument '--limt' found; a similar argument exists: '--limit' \
          (see 'fundstelle search --help')"
     );
-    // "-nicht" is "-n icht" to clap, a limit that is no number; "-n0" is a limit.
-    assert_eq!(
-        usage_error(dir, &["search", "-nicht"]),
-        "fundstelle: unexpected argument '-nicht' found; to pass it as a word, use '-- -nicht' \
-         (see 'fundstelle search --help')"
-    );
+    // "-n0" is a limit; a word with a digit after a '-' is a cluster of short flags to clap,
+    // which names the whole word and how to search for it.
     assert!(usage_error(dir, &["search", "-n0", "Bayern"]).contains("invalid value '0'"));
     assert_eq!(
         usage_error(dir, &["index", "-Bayern"]),
         "fundstelle: unexpected argument '-Bayern' found (see 'fundstelle index --help')"
     );
     assert_eq!(
-        usage_error(dir, &["search", "-Bayern"]),
-        "fundstelle: unexpected argument '-Bayern' found; to pass it as a word, use '-- -Bayern' \
-         (see 'fundstelle search --help')"
+        usage_error(dir, &["search", "-Covid19"]),
+        "fundstelle: unexpected argument '-Covid19' found; to pass it as a word, use \
+         '-- -Covid19' (see 'fundstelle search --help')"
     );
     // A list clap puts on a line of its own is joined on.
     assert!(usage_error(dir, &["search", "--color", "blue", "Bayern"])
         .contains("'--color <COLOR>' [possible values: auto, always, never] (see"));
+}
+
+#[test]
+fn words_after_a_hyphen_are_query_words_as_typed() {
+    let dir = workspace();
+    // As the query syntax table has them, unquoted: "-Tschechien" and "-nicht" are no
+    // clusters of short flags, and the flags around them keep their values.
+    for (args, query) in [
+        (
+            &["Bayern", "-Tschechien", "-n", "2"][..],
+            "Bayern -Tschechien",
+        ),
+        (&["-n", "2", "Bayern", "-Tschechien"], "Bayern -Tschechien"),
+        (&["Bayern", "-nicht", "--limit", "2"], "Bayern -nicht"),
+    ] {
+        let answer = json_search(dir.path(), args);
+        assert_eq!(answer["hits"].as_array().unwrap().len(), 2, "{args:?}");
+        assert_eq!(answer["query"], query, "{args:?}");
+    }
+    let answer = json_search(dir.path(), &["Privatpersonen", "und", "-organisationen"]);
+    assert_eq!(answer["query"], "Privatpersonen und -organisationen");
+    assert_eq!(ranges(&answer)[0].1, 19, "{answer}");
 }
 
 #[test]
