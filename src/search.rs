@@ -895,6 +895,8 @@ type ClauseWords<'a> = (Occur, &'a Clause, Vec<Word>);
 fn clause_words(parsed: &ParsedQuery) -> (Vec<ClauseWords<'_>>, usize) {
     let mut budget = MAX_QUERY_WORDS;
     let mut left_out = 0;
+    // A word repeated among free words costs nothing: it counts once in the query anyway.
+    let mut counted: HashSet<(Occur, String)> = HashSet::new();
     let analyzed = parsed
         .clauses
         .iter()
@@ -903,9 +905,25 @@ fn clause_words(parsed: &ParsedQuery) -> (Vec<ClauseWords<'_>>, usize) {
                 Clause::Words(t) | Clause::Prefix(t) | Clause::Phrase { text: t, .. } => t,
             };
             let mut ws = words(text);
-            left_out += ws.len().saturating_sub(budget);
-            ws.truncate(budget);
-            budget -= ws.len();
+            if matches!(clause, Clause::Words(_)) {
+                ws.retain(|w| {
+                    if counted.contains(&(*occur, w.exact.clone())) {
+                        return true;
+                    }
+                    if budget == 0 {
+                        left_out += 1;
+                        return false;
+                    }
+                    budget -= 1;
+                    counted.insert((*occur, w.exact.clone()));
+                    true
+                });
+            } else {
+                // A phrase is cut, not thinned: its words must stay in a row.
+                left_out += ws.len().saturating_sub(budget);
+                ws.truncate(budget);
+                budget -= ws.len();
+            }
             (*occur, clause, ws)
         })
         .filter(|(_, _, ws)| !ws.is_empty())
