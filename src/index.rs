@@ -270,14 +270,26 @@ pub fn is_ours(dir: &Path) -> bool {
 /// this build's. Searching analyses queries itself, so the analyzers are registered only for
 /// writing (see [`open_or_create`]): opening stays cheap.
 pub fn open_checked(dir: &Path) -> Result<Index> {
-    let index = IndexDirectory::open(dir)
-        .and_then(Index::open)
-        .with_context(|| {
-            format!(
-                "cannot open index {} (rebuild it with `fundstelle index`)",
-                dir.display()
-            )
-        })?;
+    let index = match IndexDirectory::open(dir).and_then(Index::open) {
+        Ok(index) => index,
+        Err(err) => {
+            // Files this user may not read (an index of another user's, made before its small
+            // files were shared): no rebuild would help.
+            for name in ["meta.json", ".managed.json"] {
+                if let Err(io) = File::open(dir.join(name)) {
+                    if io.kind() == io::ErrorKind::PermissionDenied {
+                        bail!("cannot read index {}: {io}", dir.display());
+                    }
+                }
+            }
+            return Err(err).with_context(|| {
+                format!(
+                    "cannot open index {} (rebuild it with `fundstelle index`)",
+                    dir.display()
+                )
+            });
+        }
+    };
     let stamp = stamp(dir);
     if stamp != Some(Stamp::current()) {
         // A new index has its meta.json before its first commit: while that first build runs

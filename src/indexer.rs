@@ -955,6 +955,12 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     writer
         .wait_merging_threads()
         .context("merging index segments failed")?;
+    if let Err(err) = share_like_segments(&target) {
+        warn(format_args!(
+            "{}: cannot make the index readable as its segments are: {err}",
+            target.display()
+        ));
+    }
     drop(progress);
     if rebuild_lock.is_some() {
         swap_in(&target, &config.index_dir)?;
@@ -968,6 +974,34 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     summary.index_bytes = Some(folder_size(&config.index_dir));
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Gives tantivy's own small files (`meta.json`, `.managed.json`) the mode of the index's
+/// segment files. tantivy writes them as temporary files it renames, which are private to
+/// their owner, while the segments get the usual mode: whoever may read the segments (the
+/// users of a shared index) could not open the index at all.
+#[cfg(unix)]
+fn share_like_segments(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let segment = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .find(|entry| entry.path().extension().is_some_and(|ext| ext == "store"));
+    let Some(segment) = segment else {
+        return Ok(());
+    };
+    let mode = segment.metadata()?.permissions().mode() & 0o777;
+    for name in ["meta.json", ".managed.json"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn share_like_segments(_: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Merges a newly built index into one segment (each indexing thread wrote its own). A search

@@ -465,14 +465,17 @@ fn an_index_this_user_may_only_read_is_searched() {
     let mode = |path: &Path, mode: u32| {
         fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
     };
-    // Readable by everyone, writable by no one. Root may write anyway (and CI runs as root),
-    // so root searches as the user nobody.
+    // Writable by no one, readable as fundstelle left it. Root may write anyway (and CI runs
+    // as root), so root searches as the user nobody.
     mode(dir.path(), 0o755);
     for entry in fs::read_dir(dir.path().join("idx")).unwrap() {
-        mode(&entry.unwrap().path(), 0o444);
+        let path = entry.unwrap().path();
+        let readable = fs::metadata(&path).unwrap().permissions().mode() & !0o222;
+        mode(&path, readable);
     }
     mode(&dir.path().join("idx"), 0o555);
     let mut command = if fs::metadata("/proc/self").unwrap().uid() == 0 {
+        // setpriv is util-linux's, on every Linux this is tested on.
         let mut setpriv = StdCommand::new("setpriv");
         setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary()]);
         setpriv
@@ -483,7 +486,7 @@ fn an_index_this_user_may_only_read_is_searched() {
         .args(["search", "--index", "idx", "Wendelstein"])
         .current_dir(dir.path())
         .output()
-        .unwrap();
+        .expect("cannot run the search (as root: with setpriv)");
     mode(&dir.path().join("idx"), 0o755);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("docs/berg.txt:1"), "{output:?}");
