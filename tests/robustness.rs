@@ -517,6 +517,26 @@ fn a_file_reached_through_links_is_indexed_once_under_its_own_path() {
     assert!(output.status.success(), "{output:?}");
     let hits = found(dir.path(), "idx2", "Lastenrad");
     assert_eq!(hit_path(&hits[0]), "docs/a_link.txt");
+    // A folder named twice, once through a link (with a trailing slash, which the walk does
+    // not report as a link), or a file named through a linked folder.
+    std::os::unix::fs::symlink("docs", dir.path().join("verknüpft")).unwrap();
+    for (i, also) in ["verknüpft/", "verknüpft/protokolle/sitzung.txt"]
+        .iter()
+        .enumerate()
+    {
+        let index_name = format!("idx{}", i + 3);
+        let output = run(dir.path(), &["index", "docs", also, "--index", &index_name]);
+        assert!(output.status.success(), "{output:?}");
+        let hits = found(dir.path(), &index_name, "Lastenrad");
+        assert_eq!(hits.len(), 1, "{also}: {hits:?}");
+        assert_eq!(hit_path(&hits[0]), "docs/protokolle/sitzung.txt", "{also}");
+    }
+    // Everything under a linked folder: the path through fewer links still wins.
+    let output = run(dir.path(), &["index", "verknüpft", "--index", "idx5"]);
+    assert!(output.status.success(), "{output:?}");
+    let hits = found(dir.path(), "idx5", "Lastenrad");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hit_path(&hits[0]), "verknüpft/protokolle/sitzung.txt");
 }
 
 #[test]
