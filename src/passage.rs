@@ -1013,13 +1013,9 @@ fn is_heading_between(previous: &Line, line: &Line, following: Option<&Line>, wr
     let Some(following) = following else {
         return false;
     };
-    let unpunctuated = !line
-        .text
-        .trim_end_matches(CLOSING_MARKS)
-        .ends_with(|c: char| c.is_ascii_punctuation() || c == '…');
     ends_sentence_before(previous.text, line.text)
         && line.text.starts_with(char::is_uppercase)
-        && unpunctuated
+        && ends_unpunctuated(line.text)
         && following.text.starts_with(char::is_uppercase)
         && !wrap.nearly_full(line, following)
         && list_marker(line.text).is_none()
@@ -1228,16 +1224,29 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
 /// two or three short lines, each starting with a capital and ending in no punctuation. The
 /// fit rule would join them, since the next line's first word never fits on lines this short.
 fn is_letterhead(block: &[Line]) -> bool {
-    (2..=MAX_TITLE_HEADINGS).contains(&block.len())
-        && block.iter().all(|line| {
-            line.width < MIN_WRAP_WIDTH
-                && line.text.starts_with(char::is_uppercase)
-                && !line
-                    .text
-                    .trim_end_matches(CLOSING_MARKS)
-                    .ends_with(|c: char| c.is_ascii_punctuation() || c == '…')
-                && list_marker(line.text).is_none()
-        })
+    let (Some(last), true) = (
+        block.last(),
+        (2..=MAX_TITLE_HEADINGS).contains(&block.len()),
+    ) else {
+        return false;
+    };
+    block.iter().all(|line| {
+        line.width < MIN_WRAP_WIDTH
+            && line.text.starts_with(char::is_uppercase)
+            && ends_unpunctuated(line.text)
+            && list_marker(line.text).is_none()
+            // A line ending in a lowercase word was wrapped ("Satzung über die Erhebung
+            // von" / "Gebühren für die Benutzung der" / "Stadtbibliothek").
+            && (std::ptr::eq(line, last) || !last_word(line.text).starts_with(char::is_lowercase))
+    })
+}
+
+/// Whether `text` ends in no punctuation (closing quotes and brackets aside), as a heading
+/// does and a paragraph's last line does not.
+fn ends_unpunctuated(text: &str) -> bool {
+    !text
+        .trim_end_matches(CLOSING_MARKS)
+        .ends_with(|c: char| c.is_ascii_punctuation() || c == '…')
 }
 
 /// How many leading paragraphs form the document's title: its leading headings (at most
@@ -2046,6 +2055,9 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
         for text in [
             "Die Gemeinde teilt mit,\ndass das Freibad\ngeschlossen ist.\n",
             "Einleitung.\n\nGemeinde Oberhausen am See\nÖffentliche Bekanntmachung\n",
+            // A title wrapped over short lines.
+            "Satzung über die Erhebung von\nGebühren für die Benutzung der\n\
+             Stadtbibliothek Oberhausen\n\nDiese Satzung gilt für die Stadtbibliothek.\n",
         ] {
             let joined = split_document(text)
                 .passages
