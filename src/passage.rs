@@ -1316,9 +1316,9 @@ fn sentence_cut(text: &str, start: usize, max_bytes: usize) -> Option<(usize, us
 
 /// Words after which a number with a full stop is an ordinal ("im 3. Quartal", "der 15.
 /// Satz", "die 10. Klasse"), where after a noun it may well end a sentence ("nach Absatz 1
-/// Satz 2. Bei der Prüfung …", as laws have it).
-const BEFORE_ORDINALS: [&str; 12] = [
-    "der", "die", "das", "den", "dem", "des", "im", "am", "vom", "zum", "zur", "bis",
+/// Satz 2. Bei der Prüfung …", as laws have it), and so may it after "bis" ("von 8 bis 12.").
+const BEFORE_ORDINALS: [&str; 11] = [
+    "der", "die", "das", "den", "dem", "des", "im", "am", "vom", "zum", "zur",
 ];
 
 /// Whether `text` ends in an ordinal number (see [`BEFORE_ORDINALS`]): no place to cut a long

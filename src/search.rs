@@ -637,16 +637,23 @@ impl Builder<'_> {
     /// scored as a word is (see [`prefixed_words`]), or, where the prefix stands for more than
     /// [`MAX_PREFIX_WORDS`] words, all with one constant score.
     fn prefix(&mut self, typed: &str) -> Result<Box<dyn Query>> {
-        let prefix = &indexed_prefix(self.searcher, self.fields.exact, typed)?;
+        let (prefix, words) = indexed_prefix(self.searcher, self.fields.exact, typed)?;
+        let prefix = &prefix;
         self.highlighter.prefixes.push(prefix.to_owned());
-        if let Some(words) = prefixed_words(self.searcher, self.fields.exact, prefix)? {
+        if let Some(words) = words {
             // Each word weighs as the most common of them: the words stand for one word the
             // user did not finish typing, and a passage holding a rare one ("Arbeitszeit-
             // ausfall") is not worth more than one holding the common one ("Arbeitszeit").
-            let num_docs = self.searcher.num_docs();
+            // Counted as tantivy's scores count, deleted passages included.
+            let max_doc: u64 = self
+                .searcher
+                .segment_readers()
+                .iter()
+                .map(|segment| u64::from(segment.max_doc()))
+                .sum();
             let idfs = words
                 .iter()
-                .map(|(_, doc_freq)| rank::idf(*doc_freq, num_docs))
+                .map(|(_, doc_freq)| rank::idf(*doc_freq, max_doc))
                 .collect::<Vec<f32>>();
             let common = idfs.iter().copied().fold(f32::INFINITY, f32::min);
             let queries = words
@@ -654,7 +661,11 @@ impl Builder<'_> {
                 .zip(idfs)
                 .map(|((word, _), idf)| {
                     let query = Self::term_query(self.fields.exact, word);
-                    Self::boosted(query, common / idf.max(f32::EPSILON))
+                    if common > 0.0 && idf > 0.0 {
+                        Self::boosted(query, common / idf)
+                    } else {
+                        query
+                    }
                 })
                 .collect();
             // And the passage scores as for one word, its best form's, plus a little for
@@ -729,22 +740,38 @@ fn indexed_spelling(searcher: &Searcher, fields: &Fields, exact: &str) -> Option
         .map(|(_, spelling)| spelling)
 }
 
-/// The prefix as the index spells its words: as typed, or, if no indexed word starts with
-/// it, with umlauts or ß for "ae", "oe", "ue" or "ss" where that spelling starts some
-/// ("Strass*" for "Straße", "Foerder*" for "Förderung"; see [`indexed_spelling`]).
-fn indexed_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Result<String> {
-    let starts_any = |prefix: &str| -> Result<bool> {
-        Ok(prefixed_words(searcher, field, prefix)?.is_none_or(|words| !words.is_empty()))
-    };
-    if starts_any(prefix)? {
-        return Ok(prefix.to_owned());
+/// Indexed words a prefix stands for (see [`prefixed_words`]).
+type PrefixedWords = Option<Vec<(String, u64)>>;
+
+/// The prefix as the index spells its words, with those words: as typed, or, if no indexed
+/// word starts with it, with umlauts or ß for "ae", "oe", "ue" or "ss", the spelling whose
+/// words are the most common ("Strass*" for "Straße", "Gruesse*" for "Grüße"; as
+/// [`indexed_spelling`] picks a whole word's).
+fn indexed_prefix(
+    searcher: &Searcher,
+    field: Field,
+    typed: &str,
+) -> Result<(String, PrefixedWords)> {
+    let words = prefixed_words(searcher, field, typed)?;
+    if words.as_ref().is_none_or(|words| !words.is_empty()) {
+        return Ok((typed.to_owned(), words));
     }
-    for spelling in respellings(prefix) {
-        if starts_any(&spelling)? {
-            return Ok(spelling);
+    let mut best: Option<(u64, String, PrefixedWords)> = None;
+    for spelling in respellings(typed) {
+        let words = prefixed_words(searcher, field, &spelling)?;
+        // More words than are scored one by one: more than any list of them.
+        let weight = words.as_ref().map_or(u64::MAX, |words| {
+            words.iter().map(|(_, doc_freq)| doc_freq).sum()
+        });
+        if weight > 0 && best.as_ref().is_none_or(|(most, ..)| weight > *most) {
+            best = Some((weight, spelling, words));
         }
     }
-    Ok(prefix.to_owned())
+    Ok(
+        best.map_or((typed.to_owned(), words), |(_, spelling, words)| {
+            (spelling, words)
+        }),
+    )
 }
 
 /// The other spellings of `exact` with umlauts or ß for its first [`MAX_RESPELLED_PAIRS`]
@@ -807,11 +834,7 @@ const MAX_PREFIX_WORDS: usize = 64;
 /// passage by how often it holds them, as any word is ranked, and weigh as much as the
 /// query's other words: tantivy's prefix query gives every passage the score 1, which left
 /// "Arbeitszeit*" in index order and "Ruhepause* Arbeitnehmer" ranked by "Arbeitnehmer" alone.
-fn prefixed_words(
-    searcher: &Searcher,
-    field: Field,
-    prefix: &str,
-) -> Result<Option<Vec<(String, u64)>>> {
+fn prefixed_words(searcher: &Searcher, field: Field, prefix: &str) -> Result<PrefixedWords> {
     let mut words = std::collections::BTreeMap::new();
     for segment in searcher.segment_readers() {
         let index = segment.inverted_index(field).context("search failed")?;

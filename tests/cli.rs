@@ -1035,6 +1035,18 @@ fn prefix_queries_are_ranked_and_weigh_as_words() {
     // With another word, a passage holding both comes first, the one holding only the word
     // next, and the rest after them.
     assert_eq!(search("Arbeitszeit* Wetter").0[..2], [7, 1]);
+    // So after an update, whose deleted passages tantivy still counts: both files in one
+    // segment, so that the one left unchanged keeps it alive.
+    fs::write(doc_dir(dir.path()).join("b.txt"), "Ganz anderes Thema.\n").unwrap();
+    fs::remove_dir_all(dir.path().join("akten.idx")).unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let file = doc_dir(dir.path()).join("a.txt");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, format!("{text}\nZusatz zur Arbeitszeit.\n")).unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let (lines, scores) = search("Arbeitszeit*");
+    assert_eq!(lines[0], 5, "{lines:?}");
+    assert!(scores[0] > scores[1] && scores[1] > 0.0, "{scores:?}");
 }
 
 #[test]
