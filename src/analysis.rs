@@ -45,7 +45,7 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// ("Autos", "Büros", "Pkws") stem as their base; a contact detail ("Telefon: …") stands on
 /// its own line; rules part paragraphs and are no text; a line ending in a comma goes on;
 /// Markdown's line breaks end no paragraph. 17: a lowercase line goes on with the list item
-/// before it; a short unpunctuated line between two sentences is a heading; 17 more
+/// before it; a short unpunctuated line between two sentences is a heading; 13 more
 /// abbreviations end no sentence; a letterhead's short lines are headings.
 pub const ANALYZER_VERSION: u32 = 17;
 

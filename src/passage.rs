@@ -137,14 +137,16 @@ const MONTHS: [&str; 26] = [
 /// ending in one was cut by the wrapper ("nach § 5 Abs." / "2 des Gesetzes"). Ones that end a
 /// sentence about as often ("usw.", "etc.", "e. V.") are left out; "Mio.", "Mrd." and "Jh."
 /// end one now and then ("stieg auf 5 Mrd."), but far more often go on ("5 Mio. Euro", "im
-/// 19. Jh. entstand"). Forms of address, prices, units, streets and weekdays go on ("Hr.
-/// Müller", "inkl. MwSt.", "zzgl. Versand", "2 Std. Pause", "Hauptstr. 5", "Mo. bis Fr.").
-const ABBREVIATIONS: [&str; 55] = [
+/// 19. Jh. entstand"). Forms of address, prices, figures and streets go on ("Hr. Müller",
+/// "inkl. MwSt.", "zzgl. Versand", "siehe Abb. 3", "Hauptstr. 5"), and so do the first days
+/// of a span ("Mo. bis Fr."), while "Fr.", "Sa.", "Std." and "Min." end one as often ("bis
+/// Fr.", "etwa 45 Min.").
+const ABBREVIATIONS: [&str; 51] = [
     "Abs.", "Art.", "Nr.", "Nrn.", "S.", "z.", "z.B.", "d.h.", "u.a.", "i.V.m.", "bzw.", "vgl.",
     "ca.", "gem.", "ggf.", "evtl.", "bzgl.", "insb.", "sog.", "Dr.", "Prof.", "St.", "Ziff.",
     "Buchst.", "Bd.", "Rn.", "Anl.", "Kap.", "lit.", "u.U.", "s.o.", "Co.", "Mio.", "Mrd.", "Tsd.",
-    "Jh.", "Hrsg.", "Tel.", "Hr.", "Hrn.", "Fr.", "inkl.", "zzgl.", "exkl.", "Std.", "Min.",
-    "Str.", "bspw.", "Abb.", "Tab.", "Mo.", "Di.", "Mi.", "Do.", "Sa.",
+    "Jh.", "Hrsg.", "Tel.", "Hr.", "Hrn.", "inkl.", "zzgl.", "exkl.", "Str.", "bspw.", "Abb.",
+    "Tab.", "Mo.", "Di.", "Mi.", "Do.",
 ];
 
 /// Words that end no German sentence: articles, prepositions fused with their article, the
@@ -252,6 +254,22 @@ fn split(text: &str, markup: Markup) -> SplitDocument {
         passages,
         title_passages: metadata_passages + headings,
     }
+}
+
+/// Whether a passage's text is one of the headings `title` is made of (see
+/// [`SplitDocument::title`]): one of its parts between separators, not any piece of it (a
+/// heading "Gebühren" in the "Satzung über die Gebühren …" is none).
+pub fn is_title_heading(text: &str, title: &str) -> bool {
+    let heading = without_heading_marks(text);
+    !heading.is_empty()
+        && (title == heading
+            || title
+                .strip_prefix(heading)
+                .is_some_and(|rest| rest.starts_with(TITLE_SEPARATOR))
+            || title
+                .strip_suffix(heading)
+                .is_some_and(|rest| rest.ends_with(TITLE_SEPARATOR))
+            || title.contains(&format!("{TITLE_SEPARATOR}{heading}{TITLE_SEPARATOR}")))
 }
 
 /// A heading's text without the marks of a Markdown heading ("## Einleitung"); the passage
@@ -2038,6 +2056,20 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn a_title_heading_is_a_part_of_the_title_without_its_marks() {
+        let title = "Sachsen / Bayern – Zusammenarbeit stärken – Teil I";
+        assert!(is_title_heading("Sachsen / Bayern", title));
+        assert!(is_title_heading("## Zusammenarbeit stärken", title));
+        assert!(is_title_heading("Teil I", title));
+        assert!(is_title_heading(title, title));
+        assert!(!is_title_heading("Bayern", title));
+        assert!(!is_title_heading("I", title));
+        assert!(!is_title_heading("Die Kabinette haben beschlossen.", title));
+        assert!(!is_title_heading("##", title));
+        assert!(!is_title_heading("Bayern", ""));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::analysis::{
     WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
+use crate::passage::is_title_heading;
 use crate::phrase::RankedPhrase;
 use crate::query::{is_stop_word, parse, Clause, Occur, ParsedQuery};
 use crate::rank::{self, QueryPart, QueryWord};
@@ -1371,14 +1372,6 @@ fn reranked(
     Ok(scored)
 }
 
-/// Whether a passage is one of the headings its document's title is made of (see
-/// `passage::SplitDocument::title`): its text, without a Markdown heading's marks, stands in
-/// the title.
-fn is_title_heading(text: &str, title: &str) -> bool {
-    let heading = text.trim_start_matches('#').trim();
-    !heading.is_empty() && title.contains(heading)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1389,16 +1382,6 @@ mod tests {
         assert_eq!(respellable_pairs("aussenbehoerde"), [(2, "ß"), (9, "ö")]);
         assert_eq!(respellable_pairs("sssue"), [(0, "ß"), (3, "ü")]);
         assert!(respellable_pairs("kabinett").is_empty());
-    }
-
-    #[test]
-    fn a_title_heading_is_found_in_the_title_without_its_marks() {
-        let title = "Sachsen / Bayern – Zusammenarbeit stärken";
-        assert!(is_title_heading("## Zusammenarbeit stärken", title));
-        assert!(is_title_heading(title, title));
-        assert!(!is_title_heading("Die Kabinette haben beschlossen.", title));
-        assert!(!is_title_heading("##", title));
-        assert!(!is_title_heading("Bayern", ""));
     }
 
     #[test]
