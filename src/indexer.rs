@@ -608,6 +608,21 @@ fn find_documents(
             false
         }
     });
+    // A file named on its own earlier, whatever its extension, is no document a folder's walk
+    // finds: it is kept up to date while it is there ("index notiz.log", then "index .").
+    let walked: BTreeSet<&str> = found.iter().map(|doc| doc.key.as_str()).collect();
+    let named_before: Vec<Found> = indexed
+        .files
+        .keys()
+        .filter(|key| !is_document(Path::new(key.as_str())) && !walked.contains(key.as_str()))
+        .filter(|key| scopes.iter().any(|scope| scope.covers(key)))
+        .map(|key| Found {
+            key: key.clone(),
+            path: base.path(key),
+        })
+        .filter(|doc| doc.path.is_file())
+        .collect();
+    found.extend(named_before);
     index_each_file_once(&mut found);
     Ok((found, scopes))
 }
@@ -793,14 +808,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         }
         todo.push((doc, meta, entry.is_some()));
     }
-    // A file named on its own earlier, whatever its extension, is no document a folder's walk
-    // finds: it stays while it is there ("index notiz.log", then "index ." keeps it).
     let removed: Vec<String> = old
         .files
         .keys()
         .filter(|key| !seen.contains(key.as_str()))
         .filter(|key| scopes.iter().any(|scope| scope.covers(key)))
-        .filter(|key| is_document(Path::new(key.as_str())) || !base.path(key).is_file())
         .cloned()
         .collect();
     // An empty folder is an error, unless it held documents before: then they are removed.

@@ -1539,14 +1539,15 @@ fn a_new_index_is_one_segment() {
 }
 
 #[test]
-fn a_file_named_on_its_own_stays_when_its_folder_is_indexed() {
+fn a_file_named_on_its_own_stays_up_to_date_when_its_folder_is_indexed() {
     let dir = docs(&[
         ("a.txt", b"Die Wendeltreppe ist alt.\n"),
         ("notiz.log", b"Der Watzmann ist ein Berg.\n"),
     ]);
     let root = dir.path();
     index(root, "docs/notiz.log", "idx");
-    // The folder's walk finds .txt and .md files only; the file named before stays.
+    // The folder's walk finds .txt and .md files only; the file named before stays, and is
+    // kept up to date.
     let output = index(root, "docs", "idx");
     assert!(
         stderr(&output).contains("1 added, 0 changed, 0 removed"),
@@ -1554,6 +1555,18 @@ fn a_file_named_on_its_own_stays_when_its_folder_is_indexed() {
         stderr(&output)
     );
     assert_eq!(search(root, "idx", "Watzmann").0, 0);
+    fs::write(
+        root.join("docs/notiz.log"),
+        "Der Watzmann und der Hochkalter.\n",
+    )
+    .unwrap();
+    let output = index(root, "docs", "idx");
+    assert!(
+        stderr(&output).contains("0 added, 1 changed"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(search(root, "idx", "Hochkalter").0, 0);
     // Until it is deleted.
     fs::remove_file(root.join("docs/notiz.log")).unwrap();
     let output = index(root, "docs", "idx");
