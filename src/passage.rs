@@ -559,8 +559,13 @@ fn ends_sentence_before(line: &str, next: &str) -> bool {
 /// Whether `word` is a day of a date ("21."), if a month follows, or a number that goes on a
 /// date after "vom" ("4. bis 8. März").
 fn is_day(word: &str) -> bool {
+    is_number_with_stop(word, 2)
+}
+
+/// Whether `word` is a number of at most `digits` digits with a full stop ("3.", "21.").
+fn is_number_with_stop(word: &str, digits: usize) -> bool {
     word.strip_suffix('.').is_some_and(|number| {
-        (1..=2).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
+        (1..=digits).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit())
     })
 }
 
@@ -1346,10 +1351,7 @@ fn ends_in_ordinal(text: &str) -> bool {
     let (Some(number), Some(before)) = (words.next(), words.next()) else {
         return false;
     };
-    let is_number = number.strip_suffix('.').is_some_and(|digits| {
-        (1..=3).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-    });
-    is_number
+    is_number_with_stop(number, 3)
         && BEFORE_ORDINALS
             .iter()
             .any(|word| word.eq_ignore_ascii_case(before))
