@@ -1548,29 +1548,22 @@ fn a_file_named_on_its_own_stays_up_to_date_when_its_folder_is_indexed() {
     index(root, "docs/notiz.log", "idx");
     // The folder's walk finds .txt and .md files only; the file named before stays, and is
     // kept up to date.
-    let output = index(root, "docs", "idx");
+    let reindex = || stderr(&index(root, "docs", "idx"));
+    let summary = reindex();
     assert!(
-        stderr(&output).contains("1 added, 0 changed, 0 removed"),
-        "{}",
-        stderr(&output)
+        summary.contains("1 added, 0 changed, 0 removed"),
+        "{summary}"
     );
     assert_eq!(search(root, "idx", "Watzmann").0, 0);
-    fs::write(
-        root.join("docs/notiz.log"),
-        "Der Watzmann und der Hochkalter.\n",
-    )
-    .unwrap();
-    let output = index(root, "docs", "idx");
-    assert!(
-        stderr(&output).contains("0 added, 1 changed"),
-        "{}",
-        stderr(&output)
-    );
+    let edited = "Der Watzmann und der Hochkalter.\n";
+    fs::write(root.join("docs/notiz.log"), edited).unwrap();
+    let summary = reindex();
+    assert!(summary.contains("0 added, 1 changed"), "{summary}");
     assert_eq!(search(root, "idx", "Hochkalter").0, 0);
     // Until it is deleted.
     fs::remove_file(root.join("docs/notiz.log")).unwrap();
-    let output = index(root, "docs", "idx");
-    assert!(stderr(&output).contains("1 removed"), "{}", stderr(&output));
+    let summary = reindex();
+    assert!(summary.contains("1 removed"), "{summary}");
     assert_eq!(search(root, "idx", "Watzmann").0, 1);
 }
 
