@@ -393,7 +393,7 @@ impl Directory for IndexDirectory {
 }
 
 /// An index folder named where a file is: said so, for reading and writing alike.
-fn refuse_a_file(dir: &Path) -> Result<()> {
+pub fn refuse_a_file(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         bail!("{} is a file, not an index folder", dir.display());
     }

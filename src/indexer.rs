@@ -736,6 +736,10 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let mut summary = Summary::default();
     // meta.json is read once here: a search of the default index runs this every time.
     let stamp = index::stamp(&config.index_dir);
+    if stamp.is_none() {
+        // Before the walk, whose warnings would come first.
+        index::refuse_a_file(&config.index_dir)?;
+    }
     let previous = Manifest::load(&config.index_dir, stamp.is_some());
     let base = KeyBase::of(&previous, &config.index_dir);
     let (mut found, scopes) =
