@@ -497,7 +497,8 @@ impl Scope {
     }
 }
 
-/// Lists the documents under `paths`, with the scopes whose vanished files count as removed.
+/// Lists the documents under `paths`, with the scopes whose vanished files count as removed,
+/// and whether a path went through a symbolic link.
 /// A named file is taken whatever its extension; folders yield `.txt`/`.md` files. A named
 /// path that is gone is an error, unless `indexed` holds files under it: they are removed.
 fn find_documents(
@@ -505,10 +506,15 @@ fn find_documents(
     indexed: &Manifest,
     base: &KeyBase,
     skipped: &mut usize,
-) -> Result<(Vec<Found>, Vec<Scope>)> {
+) -> Result<(Vec<Found>, Vec<Scope>, bool)> {
     let mut found = Vec::new();
     let mut scopes = Vec::new();
+    // Whether a path of this run goes through a symbolic link: only then can two of them lead
+    // to one file (see `index_each_file_once`).
+    let mut links = false;
     for root in paths {
+        // A root that is a link, under one, or named with a trailing slash through one.
+        links |= fs::canonicalize(root).is_ok_and(|real| real != absolute(root));
         let key = base.key(root);
         let folder = Scope::Folder(match key.as_str() {
             "." | "" => String::new(),
@@ -557,6 +563,7 @@ fn find_documents(
             .follow_links(true)
             .sort_by_file_name()
         {
+            links |= entry.as_ref().is_ok_and(|entry| entry.path_is_symlink());
             match entry {
                 Ok(entry) if entry.file_type().is_file() && is_document(entry.path()) => {
                     found.push(Found {
@@ -623,16 +630,16 @@ fn find_documents(
         .filter(|doc| doc.path.is_file())
         .collect();
     found.extend(named_before);
-    index_each_file_once(&mut found);
-    Ok((found, scopes))
+    Ok((found, scopes, links))
 }
 
 /// Keeps one path to each file where several lead to it (a symbolic link beside its target,
 /// a linked folder, a folder named twice through a link), so that a search does not show
 /// every passage twice: the path through the fewest links, the first of those. Nothing is
 /// lost, so nothing is reported. A file is known by its device and inode, which the walk's
-/// own `stat` of a followed link does not hand over: one more `stat` per file (4,000 for the
-/// 100 MB of laws, a few milliseconds).
+/// own `stat` of a followed link does not hand over: one more `stat` per file, so this runs
+/// only where a link was followed (or a rebuild put back files of earlier runs). Hard links
+/// are one file too.
 fn index_each_file_once(found: &mut Vec<Found>) {
     let identities: Vec<Option<FileIdentity>> = found
         .iter()
@@ -682,9 +689,10 @@ fn identity(path: &Path, _: &fs::Metadata) -> FileIdentity {
     fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
-/// How many of the folders on `path`, and the file itself, are symbolic links.
+/// How many of the folders on `path`, from the root, and the file itself, are symbolic links.
 fn links_on_the_way(path: &Path) -> usize {
-    path.ancestors()
+    absolute(path)
+        .ancestors()
         .filter(|step| !step.as_os_str().is_empty())
         .filter(|step| fs::symlink_metadata(step).is_ok_and(|meta| meta.file_type().is_symlink()))
         .count()
@@ -742,7 +750,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     }
     let previous = Manifest::load(&config.index_dir, stamp.is_some());
     let base = KeyBase::of(&previous, &config.index_dir);
-    let (mut found, scopes) =
+    let (mut found, scopes, links) =
         find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
     let rebuild = index::exists(&config.index_dir) && stamp != Some(Stamp::current());
@@ -791,6 +799,10 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     } else {
         previous
     };
+    // After the rebuild's additions, which may add a path to a file this run found by another.
+    if links || rebuild {
+        index_each_file_once(&mut found);
+    }
 
     // Decide what changed before taking the writer lock: a run with nothing to do is a
     // handful of stat calls.
