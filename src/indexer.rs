@@ -754,6 +754,12 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
     let rebuild = index::exists(&config.index_dir) && stamp != Some(Stamp::current());
+    // A meta.json this user may not read is no other program's: the index is another user's.
+    if let Err(io) = fs::File::open(config.index_dir.join("meta.json")) {
+        if io.kind() == std::io::ErrorKind::PermissionDenied {
+            bail!("cannot read index {}: {io}", config.index_dir.display());
+        }
+    }
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
     if rebuild && !index::is_ours(&config.index_dir) {
         bail!(
@@ -996,6 +1002,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         .with_context(|| format!("cannot commit index {}", target.display()))?;
     // Saved while the writer (and so the lock) is still held.
     manifest.save(&target)?;
+    share_or_warn(&target);
     if fresh {
         // Everything is committed already: a merge that fails leaves the index as it is,
         // in as many segments as it was written.
@@ -1006,12 +1013,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     writer
         .wait_merging_threads()
         .context("merging index segments failed")?;
-    if let Err(err) = share_like_segments(&target) {
-        warn(format_args!(
-            "{}: cannot make the index readable as its segments are: {err}",
-            target.display()
-        ));
-    }
+    // Again, for the merge's meta.json.
+    share_or_warn(&target);
     drop(progress);
     if rebuild_lock.is_some() {
         swap_in(&target, &config.index_dir)?;
@@ -1028,19 +1031,14 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 }
 
 /// Gives tantivy's own small files (`meta.json`, `.managed.json`) the mode of the index's
-/// segment files. tantivy writes them as temporary files it renames, which are private to
+/// other files (its segments, its manifest). tantivy writes them as temporary files it renames, which are private to
 /// their owner, while the segments get the usual mode: whoever may read the segments (the
 /// users of a shared index) could not open the index at all.
 #[cfg(unix)]
 fn share_like_segments(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let segment = fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .find(|entry| entry.path().extension().is_some_and(|ext| ext == "store"));
-    let Some(segment) = segment else {
-        return Ok(());
-    };
-    let mode = segment.metadata()?.permissions().mode() & 0o777;
+    // The manifest is there after every commit, segments or none, and made as they are.
+    let mode = fs::metadata(dir.join(MANIFEST_FILE))?.permissions().mode() & 0o777;
     for name in ["meta.json", ".managed.json"] {
         let path = dir.join(name);
         if path.is_file() {
@@ -1053,6 +1051,15 @@ fn share_like_segments(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn share_like_segments(_: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+fn share_or_warn(dir: &Path) {
+    if let Err(err) = share_like_segments(dir) {
+        warn(format_args!(
+            "{}: cannot make the index readable as its other files are: {err}",
+            dir.display()
+        ));
+    }
 }
 
 /// Merges a newly built index into one segment (each indexing thread wrote its own). A search
