@@ -95,7 +95,7 @@ fn short_flags_word(err: &clap::Error, args: &[OsString]) -> Option<String> {
 /// their values stay as they are. A word is a '-' and two or more letters: "-n5" stays the
 /// flag with its value, "-h" the help.
 pub fn dashed_words_as_words(args: Vec<OsString>) -> Vec<OsString> {
-    let is_word = |arg: &OsString| {
+    let looks_like_word = |arg: &OsString| {
         arg.to_str().is_some_and(|arg| {
             arg.chars().count() > 2
                 && arg.starts_with('-')
@@ -109,12 +109,27 @@ pub fn dashed_words_as_words(args: Vec<OsString>) -> Vec<OsString> {
     else {
         return args;
     };
-    if args.iter().any(|arg| arg == "--") || !args[2..].iter().any(is_word) {
+    // What follows a `--` is words already.
+    let end = args[2..]
+        .iter()
+        .position(|arg| arg == "--")
+        .map_or(args.len(), |at| at + 2);
+    if !args[2..end].iter().any(looks_like_word) {
         return args;
     }
     let command = Opts::command();
     let Some(subcommand) = command.find_subcommand(name) else {
         return args;
+    };
+    // "-help" and "-json" are a flag mistyped, for clap to point out, rather than words.
+    let is_word = |arg: &OsString| {
+        looks_like_word(arg)
+            && arg.to_str().is_some_and(|arg| {
+                !["help", "version"].contains(&&arg[1..])
+                    && !subcommand
+                        .get_arguments()
+                        .any(|known| known.get_long() == Some(&arg[1..]))
+            })
     };
     let takes_value = |flag: &str| {
         subcommand.get_arguments().any(|arg| {
@@ -129,7 +144,7 @@ pub fn dashed_words_as_words(args: Vec<OsString>) -> Vec<OsString> {
         })
     };
     let (mut flags, mut words) = (Vec::new(), Vec::new());
-    let mut rest = args[2..].iter();
+    let mut rest = args[2..end].iter();
     while let Some(arg) = rest.next() {
         let flag = arg
             .to_str()
@@ -148,6 +163,7 @@ pub fn dashed_words_as_words(args: Vec<OsString>) -> Vec<OsString> {
     rewritten.extend(flags);
     rewritten.push("--".into());
     rewritten.extend(words);
+    rewritten.extend(args.iter().skip(end + 1).cloned());
     rewritten
 }
 

@@ -526,6 +526,11 @@ fn words_after_a_hyphen_are_query_words_as_typed() {
         assert_eq!(answer["hits"].as_array().unwrap().len(), 2, "{args:?}");
         assert_eq!(answer["query"], query, "{args:?}");
     }
+    // Beside a `--` for a word that is no letters only.
+    let answer = json_search(dir.path(), &["Bayern", "-Tschechien", "--", "-Covid19"]);
+    assert_eq!(answer["query"], "Bayern -Tschechien -Covid19");
+    // A flag's name after one '-' is a flag mistyped, for clap to point out.
+    assert!(usage_error(dir.path(), &["search", "Bayern", "-json"]).contains("'-json'"));
     let answer = json_search(dir.path(), &["Privatpersonen", "und", "-organisationen"]);
     assert_eq!(answer["query"], "Privatpersonen und -organisationen");
     assert_eq!(ranges(&answer)[0].1, 19, "{answer}");
