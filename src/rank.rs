@@ -82,11 +82,11 @@ pub struct QueryPart {
     pub idf: f32,
 }
 
-/// BM25's inverse document frequency.
+/// BM25's inverse document frequency, for `num_docs` passages counted as tantivy counts
+/// `doc_freq`, deleted ones included (see `max_doc`).
 pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
     let (df, n) = (doc_freq as f32, num_docs.max(1) as f32);
-    // Never negative: tantivy's document frequencies still count deleted passages, so `df`
-    // can exceed the number of live ones after re-indexing.
+    // Never negative, whatever the counts.
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.0)
 }
 

@@ -1292,9 +1292,12 @@ fn reranked(
 
     let searcher = &index.searcher;
     let fields = &index.fields;
-    let num_docs = searcher.num_docs();
+    // Counted as tantivy counts document frequencies and tokens: deleted passages included,
+    // so that after an update no word looks commoner than there are passages.
+    let mut num_docs = 0u64;
     let mut tokens = 0u64;
     for segment in searcher.segment_readers() {
+        num_docs += u64::from(segment.max_doc());
         tokens += segment.inverted_index(fields.text)?.total_num_tokens();
     }
     let average_length = tokens as f32 / num_docs.max(1) as f32;

@@ -1055,6 +1055,31 @@ fn prefix_queries_are_ranked_and_weigh_as_words() {
 }
 
 #[test]
+fn free_text_keeps_its_scores_after_updates() {
+    // Both files in one segment, so that the unchanged one keeps the segment, and with it the
+    // changed one's deleted passages, which tantivy's word counts still count.
+    let dir = indexed_document("Die Arbeitszeit bei Wetter.\n\nDie Arbeitszeit im Sommer.\n");
+    fs::write(doc_dir(dir.path()).join("b.txt"), "Ganz anderes Thema.\n").unwrap();
+    fs::remove_dir_all(dir.path().join("akten.idx")).unwrap();
+    assert!(index_folder(dir.path(), "akten").status.success());
+    let file = doc_dir(dir.path()).join("a.txt");
+    for extra in ["Arbeitszeit", "Arbeitszeit und Wetter"] {
+        let text = fs::read_to_string(&file).unwrap();
+        fs::write(&file, format!("{text}\n{extra}.\n")).unwrap();
+        assert!(index_folder(dir.path(), "akten").status.success());
+    }
+    let answer = json_search(dir.path(), &["--index", "akten.idx", "Arbeitszeit Wetter"]);
+    let scores: Vec<f64> = answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores[0] > scores[scores.len() - 1], "{scores:?}");
+    assert!(scores.iter().all(|&score| score > 0.0), "{scores:?}");
+}
+
+#[test]
 fn compound_queries_find_their_parts() {
     let dir = indexed_document(
         "Das Wetter war schön und warm.\n\n\
