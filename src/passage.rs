@@ -2658,6 +2658,15 @@ Die Broncos besiegten die Pittsburgh Steelers in der Divisional Round.
         }
         let text = "Es endet hier. Das Gesetz tritt am 1. Januar in Kraft.";
         assert_eq!(sentence_cut(text, 0, text.len() - 1), Some((14, 15)));
+        // Abbreviations that end a sentence as often as not do here.
+        for ending in ["bis Fr.", "etwa 45 Min.", "von 8 bis 12."] {
+            let text = format!("Geöffnet ist {ending} Danach ist zu.");
+            let space = text.find(" Danach").unwrap();
+            assert_eq!(
+                sentence_cut(&text, 0, text.len() - 1),
+                Some((space, space + 1))
+            );
+        }
         // After a noun, a number may end a sentence.
         let text = "Es gilt Absatz 1 Satz 2. Bei der Prüfung auch.";
         assert_eq!(sentence_cut(text, 0, text.len() - 1), Some((24, 25)));

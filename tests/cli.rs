@@ -1013,6 +1013,13 @@ fn a_word_typed_without_umlauts_or_eszett_ranks_as_its_indexed_spelling() {
     found.sort_unstable();
     assert_eq!(found, [1, 3]);
     assert_eq!(search("Behoer*"), search("Behör*"));
+    // Of two spellings, the one whose words are the commoner.
+    let dir = indexed_document(
+        "Viele Grüße aus Bayern.\n\nHerzliche Grüße.\n\nBeste Grüße.\n\nFreundliche Grüsse.\n",
+    );
+    let found = starts(dir.path(), &["--index", "akten.idx", "Gruesse*"]);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(!found.contains(&7), "{found:?}");
 }
 
 #[test]
