@@ -65,6 +65,16 @@ fn ranges(answer: &Value) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
+/// The score of each hit.
+fn scores(answer: &Value) -> Vec<f64> {
+    answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["score"].as_f64().unwrap())
+        .collect()
+}
+
 fn top_lines(dir: &Path, args: &[&str]) -> (u64, u64) {
     let answer = json_search(dir, args);
     let hits = ranges(&answer);
@@ -1033,11 +1043,9 @@ fn prefix_queries_are_ranked_and_weigh_as_words() {
     ));
     let search = |query: &str| {
         let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
-        let hits = answer["hits"].as_array().unwrap().clone();
-        let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
         (
             ranges(&answer).iter().map(|r| r.1).collect::<Vec<_>>(),
-            scores,
+            scores(&answer),
         )
     };
     // The passage full of the words comes first, not the first in the file.
@@ -1076,12 +1084,7 @@ fn free_text_keeps_its_scores_after_updates() {
         assert!(index_folder(dir.path(), "akten").status.success());
     }
     let answer = json_search(dir.path(), &["--index", "akten.idx", "Arbeitszeit Wetter"]);
-    let scores: Vec<f64> = answer["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|hit| hit["score"].as_f64().unwrap())
-        .collect();
+    let scores = scores(&answer);
     assert!(scores[0] > scores[scores.len() - 1], "{scores:?}");
     assert!(scores.iter().all(|&score| score > 0.0), "{scores:?}");
 }
@@ -1126,12 +1129,7 @@ fn passages_holding_a_compounds_parts_come_after_those_holding_it() {
                 "Behördenkommunikation",
             ],
         );
-        let scores: Vec<f64> = answer["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["score"].as_f64().unwrap())
-            .collect();
+        let scores = scores(&answer);
         assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
         ranges(&answer).iter().map(|r| r.1).collect::<Vec<u64>>()
     };
