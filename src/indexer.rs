@@ -747,6 +747,13 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     if stamp.is_none() {
         // Before the walk, whose warnings would come first.
         index::refuse_a_file(&config.index_dir)?;
+        // A meta.json this user may not read is no other program's: the index is another
+        // user's.
+        if let Err(io) = fs::File::open(config.index_dir.join("meta.json")) {
+            if io.kind() == std::io::ErrorKind::PermissionDenied {
+                bail!("cannot read index {}: {io}", config.index_dir.display());
+            }
+        }
     }
     let previous = Manifest::load(&config.index_dir, stamp.is_some());
     let base = KeyBase::of(&previous, &config.index_dir);
@@ -754,12 +761,6 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
     let rebuild = index::exists(&config.index_dir) && stamp != Some(Stamp::current());
-    // A meta.json this user may not read is no other program's: the index is another user's.
-    if let Err(io) = fs::File::open(config.index_dir.join("meta.json")) {
-        if io.kind() == std::io::ErrorKind::PermissionDenied {
-            bail!("cannot read index {}: {io}", config.index_dir.display());
-        }
-    }
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
     if rebuild && !index::is_ours(&config.index_dir) {
         bail!(
@@ -1031,11 +1032,11 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 }
 
 /// Gives tantivy's own small files (`meta.json`, `.managed.json`) the mode of the index's
-/// other files (its segments, its manifest). tantivy writes them as temporary files it renames, which are private to
-/// their owner, while the segments get the usual mode: whoever may read the segments (the
-/// users of a shared index) could not open the index at all.
+/// other files (its segments, its manifest). tantivy writes them as temporary files it
+/// renames, which are private to their owner, while the other files get the usual mode:
+/// whoever may read the segments (the users of a shared index) could not open the index.
 #[cfg(unix)]
-fn share_like_segments(dir: &Path) -> std::io::Result<()> {
+fn share_small_files(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     // The manifest is there after every commit, segments or none, and made as they are.
     let mode = fs::metadata(dir.join(MANIFEST_FILE))?.permissions().mode() & 0o777;
@@ -1049,12 +1050,12 @@ fn share_like_segments(dir: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn share_like_segments(_: &Path) -> std::io::Result<()> {
+fn share_small_files(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
 fn share_or_warn(dir: &Path) {
-    if let Err(err) = share_like_segments(dir) {
+    if let Err(err) = share_small_files(dir) {
         warn(format_args!(
             "{}: cannot make the index readable as its other files are: {err}",
             dir.display()
