@@ -262,14 +262,11 @@ fn split(text: &str, markup: Markup) -> SplitDocument {
 pub fn is_title_heading(text: &str, title: &str) -> bool {
     let heading = without_heading_marks(text);
     !heading.is_empty()
-        && (title == heading
-            || title
-                .strip_prefix(heading)
-                .is_some_and(|rest| rest.starts_with(TITLE_SEPARATOR))
-            || title
-                .strip_suffix(heading)
-                .is_some_and(|rest| rest.ends_with(TITLE_SEPARATOR))
-            || title.contains(&format!("{TITLE_SEPARATOR}{heading}{TITLE_SEPARATOR}")))
+        && title.match_indices(heading).any(|(at, _)| {
+            let (before, after) = (&title[..at], &title[at + heading.len()..]);
+            (before.is_empty() || before.ends_with(TITLE_SEPARATOR))
+                && (after.is_empty() || after.starts_with(TITLE_SEPARATOR))
+        })
 }
 
 /// A heading's text without the marks of a Markdown heading ("## Einleitung"); the passage
@@ -1247,21 +1244,18 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
 /// two or three short lines, each starting with a capital and ending in no punctuation. The
 /// fit rule would join them, since the next line's first word never fits on lines this short.
 fn is_letterhead(block: &[Line]) -> bool {
-    let (Some(last), true) = (
-        block.last(),
-        (2..=MAX_TITLE_HEADINGS).contains(&block.len()),
-    ) else {
-        return false;
-    };
-    block.iter().all(|line| {
-        line.width < MIN_WRAP_WIDTH
-            && line.text.starts_with(char::is_uppercase)
-            && ends_unpunctuated(line.text)
-            && list_marker(line.text).is_none()
-            // A line ending in a lowercase word was wrapped ("Satzung über die Erhebung
-            // von" / "Gebühren für die Benutzung der" / "Stadtbibliothek").
-            && (std::ptr::eq(line, last) || !last_word(line.text).starts_with(char::is_lowercase))
-    })
+    (2..=MAX_TITLE_HEADINGS).contains(&block.len())
+        && block.iter().all(|line| {
+            line.width < MIN_WRAP_WIDTH
+                && line.text.starts_with(char::is_uppercase)
+                && ends_unpunctuated(line.text)
+                && list_marker(line.text).is_none()
+        })
+        // A line ending in a lowercase word was wrapped ("Satzung über die Erhebung von" /
+        // "Gebühren für die Benutzung der" / "Stadtbibliothek").
+        && block[..block.len() - 1]
+            .iter()
+            .all(|line| !last_word(line.text).starts_with(char::is_lowercase))
 }
 
 /// Whether `text` ends in no punctuation (closing quotes and brackets aside), as a heading
