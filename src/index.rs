@@ -273,15 +273,7 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
     let index = match IndexDirectory::open(dir).and_then(Index::open) {
         Ok(index) => index,
         Err(err) => {
-            // Files this user may not read (an index of another user's, made before its small
-            // files were shared): no rebuild would help.
-            for name in ["meta.json", ".managed.json"] {
-                if let Err(io) = File::open(dir.join(name)) {
-                    if io.kind() == io::ErrorKind::PermissionDenied {
-                        bail!("cannot read index {}: {io}", dir.display());
-                    }
-                }
-            }
+            refuse_unreadable(dir)?;
             return Err(err).with_context(|| {
                 format!(
                     "cannot open index {} (rebuild it with `fundstelle index`)",
@@ -390,6 +382,19 @@ impl Directory for IndexDirectory {
             other => other,
         }
     }
+}
+
+/// An index whose own small files this user may not read (another user's, made before they
+/// were shared; see the indexer): said so, since no rebuild would help.
+pub fn refuse_unreadable(dir: &Path) -> Result<()> {
+    for name in ["meta.json", ".managed.json"] {
+        if let Err(io) = File::open(dir.join(name)) {
+            if io.kind() == io::ErrorKind::PermissionDenied {
+                bail!("cannot read index {}: {io}", dir.display());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// An index folder named where a file is: said so, for reading and writing alike.

@@ -749,11 +749,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         index::refuse_a_file(&config.index_dir)?;
         // A meta.json this user may not read is no other program's: the index is another
         // user's.
-        if let Err(io) = fs::File::open(config.index_dir.join("meta.json")) {
-            if io.kind() == std::io::ErrorKind::PermissionDenied {
-                bail!("cannot read index {}: {io}", config.index_dir.display());
-            }
-        }
+        index::refuse_unreadable(&config.index_dir)?;
     }
     let previous = Manifest::load(&config.index_dir, stamp.is_some());
     let base = KeyBase::of(&previous, &config.index_dir);

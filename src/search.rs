@@ -645,13 +645,7 @@ impl Builder<'_> {
             // Each word weighs as the most common of them: the words stand for one word the
             // user did not finish typing, and a passage holding a rare one ("Arbeitszeit-
             // ausfall") is not worth more than one holding the common one ("Arbeitszeit").
-            // Counted as tantivy's scores count, deleted passages included.
-            let max_doc: u64 = self
-                .searcher
-                .segment_readers()
-                .iter()
-                .map(|segment| u64::from(segment.max_doc()))
-                .sum();
+            let max_doc = passages_counted(self.searcher);
             let idfs = words
                 .iter()
                 .map(|(_, doc_freq)| rank::idf(*doc_freq, max_doc))
@@ -723,10 +717,10 @@ const MAX_RESPELLED_PAIRS: usize = 4;
 /// meet either way, but the exact form is what ranks a whole word above its compounds and
 /// the form asked for above the others, and "Strasse" typed on a Swiss keyboard means
 /// "Straße". A form the index knows is left as typed: "Masse" and "Maße" are two words.
-fn indexed_spelling(searcher: &Searcher, fields: &Fields, exact: &str) -> Option<String> {
+fn indexed_spelling(searcher: &Searcher, field: Field, exact: &str) -> Option<String> {
     let doc_freq = |text: &str| {
         searcher
-            .doc_freq(&Term::from_field_text(fields.exact, text))
+            .doc_freq(&Term::from_field_text(field, text))
             .unwrap_or(0)
     };
     let respelled = respellings(exact);
@@ -822,6 +816,17 @@ fn respellable_pairs(exact: &str) -> Vec<(usize, &'static str)> {
         }
     }
     pairs
+}
+
+/// The passages of the index as tantivy counts them for document frequencies and token
+/// totals: deleted ones included, so that after an update no word looks commoner than there
+/// are passages (an IDF of 0 would flatten every score).
+fn passages_counted(searcher: &Searcher) -> u64 {
+    searcher
+        .segment_readers()
+        .iter()
+        .map(|segment| u64::from(segment.max_doc()))
+        .sum()
 }
 
 /// Share of its score that each form of a prefix adds beyond a passage's best one.
@@ -931,7 +936,8 @@ fn clause_words(parsed: &ParsedQuery) -> (Vec<ClauseWords<'_>>, usize) {
             let mut ws = words(text);
             if matches!(clause, Clause::Words(_)) {
                 ws.retain(|w| {
-                    if counted.contains(&(*occur, w.exact.clone())) {
+                    let key = (*occur, w.exact.clone());
+                    if counted.contains(&key) {
                         return true;
                     }
                     if budget == 0 {
@@ -939,7 +945,7 @@ fn clause_words(parsed: &ParsedQuery) -> (Vec<ClauseWords<'_>>, usize) {
                         return false;
                     }
                     budget -= 1;
-                    counted.insert((*occur, w.exact.clone()));
+                    counted.insert(key);
                     true
                 });
             } else {
@@ -997,7 +1003,8 @@ fn build(
     for (_, clause, ws) in &mut analyzed {
         if !matches!(clause, Clause::Prefix(_)) {
             for word in ws.iter_mut() {
-                if let Some(spelling) = indexed_spelling(&index.searcher, fields, &word.exact) {
+                if let Some(spelling) = indexed_spelling(&index.searcher, fields.exact, &word.exact)
+                {
                     word.exact = spelling;
                 }
             }
@@ -1292,12 +1299,9 @@ fn reranked(
 
     let searcher = &index.searcher;
     let fields = &index.fields;
-    // Counted as tantivy counts document frequencies and tokens: deleted passages included,
-    // so that after an update no word looks commoner than there are passages.
-    let mut num_docs = 0u64;
+    let num_docs = passages_counted(searcher);
     let mut tokens = 0u64;
     for segment in searcher.segment_readers() {
-        num_docs += u64::from(segment.max_doc());
         tokens += segment.inverted_index(fields.text)?.total_num_tokens();
     }
     let average_length = tokens as f32 / num_docs.max(1) as f32;
