@@ -46,8 +46,10 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// its own line; rules part paragraphs and are no text; a line ending in a comma goes on;
 /// Markdown's line breaks end no paragraph. 17: a lowercase line goes on with the list item
 /// before it; a short unpunctuated line between two sentences is a heading; 13 more
-/// abbreviations end no sentence; a letterhead's short lines are headings.
-pub const ANALYZER_VERSION: u32 = 17;
+/// abbreviations end no sentence; a letterhead's short lines are headings. 18: a hyphenated
+/// compound without digits stems as the closed compound ("Wikinger-Siedler" as
+/// "Wikingersiedler").
+pub const ANALYZER_VERSION: u32 = 18;
 
 /// Name under which the stemming analyzer is registered with tantivy.
 pub const STEM_ANALYZER: &str = "fundstelle_de_stem";
@@ -336,8 +338,12 @@ impl Default for Stemmer {
 
 impl Stemmer {
     /// Stem of an already [`normalize`]d word. Words holding digits stay whole ("2019",
-    /// "23.05.2019", "4g"): they are names and numbers, not inflected forms. Hyphenated
-    /// compounds are stemmed part by part, so "IT-Planungsrats" meets "IT-Planungsrat".
+    /// "23.05.2019", "4g"): they are names and numbers, not inflected forms. A hyphenated
+    /// compound stems as the same compound written closed, since German writes many both
+    /// ways ("Bundes-Immissionsschutzgesetz" and "Bundesimmissionsschutzgesetz" in the laws,
+    /// "Corona-Pandemie" and "Coronapandemie"): either finds the other, and
+    /// "IT-Planungsrats" meets "IT-Planungsrat". One holding digits is stemmed part by part
+    /// ("2-jährigen" meets "2-jährige"; written closed, the digits would keep it whole).
     pub fn stem(&mut self, exact: &str) -> String {
         if self.cache_limit == 0 {
             return self.compute(exact);
@@ -356,11 +362,15 @@ impl Stemmer {
 
     fn compute(&self, exact: &str) -> String {
         if exact.contains('-') {
-            return exact
-                .split('-')
-                .map(|part| self.stem_simple(part))
-                .collect::<Vec<_>>()
-                .join("-");
+            let joined: String = exact.split('-').collect();
+            if joined.contains(char::is_numeric) {
+                return exact
+                    .split('-')
+                    .map(|part| self.stem_simple(part))
+                    .collect::<Vec<_>>()
+                    .join("-");
+            }
+            return self.stem_simple(&joined);
         }
         self.stem_simple(exact)
     }
@@ -1028,8 +1038,22 @@ mod tests {
         assert_eq!(stems("IT-Planungsrats"), stems("IT-Planungsrat"));
         assert_eq!(
             stems("E-Mail-Adresse"),
-            vec!["e-mail-adress", "e", "mail", "adress"]
+            vec!["emailadress", "e", "mail", "adress"]
         );
+    }
+
+    #[test]
+    fn a_hyphenated_compound_stems_as_written_closed() {
+        let whole = |text: &str| stems(text)[0].clone();
+        assert_eq!(
+            whole("Bundes-Immissionsschutzgesetzes"),
+            whole("Bundesimmissionsschutzgesetz")
+        );
+        assert_eq!(whole("Wikinger-Siedler"), whole("Wikingersiedlern"));
+        assert_eq!(whole("Corona-Pandemie"), whole("Coronapandemie"));
+        // With digits, part by part: closed, digits keep a word whole.
+        assert_eq!(whole("2-jährigen"), whole("2-jährige"));
+        assert_eq!(whole("Covid-19"), "covid-19");
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub struct QueryWord {
     /// For a word found nowhere in the index (a typo), the edit distance within which passage
     /// words stand in for it.
     pub typo_distance: Option<usize>,
+    /// For a part of a hyphenated query word ("Siedler" of "Wikinger-Siedler"), the stem of
+    /// the whole: a passage that writes the compound closed ("Wikingersiedlern") holds the
+    /// part as fully as one that writes it with a hyphen.
+    pub whole: Option<String>,
 }
 
 /// A part of a compound query word.
@@ -104,6 +108,8 @@ fn form_weight(query: &QueryWord, exact: &str, stem: &str, parts: &[impl AsRef<s
         } else {
             0.0
         }
+    } else if query.whole.as_deref() == Some(stem) {
+        1.0
     } else if parts.iter().any(|part| part.as_ref() == query.stem) {
         PART_WEIGHT
     } else if let Some(part) = query.parts.iter().find(|part| part.stem == stem) {
@@ -276,6 +282,7 @@ mod tests {
             parts: vec![],
             idf,
             typo_distance: None,
+            whole: None,
         }
     }
 
@@ -372,6 +379,7 @@ mod tests {
             parts: vec![],
             idf: 2.0,
             typo_distance: None,
+            whole: None,
         }];
         let exact = passage(&["sitzung"]);
         let mut inflected = passage(&["sitzung"]);
@@ -382,6 +390,22 @@ mod tests {
         assert!(s(&exact) > s(&inflected));
         assert!(s(&inflected) > s(&compound));
         assert!(s(&compound) > Some(0.0));
+    }
+
+    #[test]
+    fn the_parts_of_a_hyphenated_query_word_are_held_by_the_word_written_closed() {
+        let part = |stem: &str| QueryWord {
+            whole: Some("wikingersiedl".into()),
+            ..q(stem, 3.0)
+        };
+        let query = [part("wiking"), part("siedl")];
+        let s = |p: &[PassageWord]| score(&query, p, &[], 2, 2.0);
+        let closed = s(&passage(&["wikingersiedl", "kam"]));
+        let one_part = s(&passage(&["siedl", "kam"]));
+        // Written as asked, the parts also match as exact forms.
+        let hyphenated = s(&passage(&["wiking", "siedl"]));
+        assert!(closed > one_part, "{closed:?} {one_part:?}");
+        assert!(hyphenated > closed);
     }
 
     #[test]

@@ -913,6 +913,8 @@ struct Rerank {
     per_word: Vec<Box<dyn Query>>,
     /// For each word found nowhere in the index, the edit distance of its stand-ins.
     typo_distances: Vec<Option<usize>>,
+    /// For each part of a hyphenated word, the stem of that whole word.
+    wholes: Vec<Option<String>>,
 }
 
 /// A query clause, how it occurs, and its analysed words.
@@ -1032,16 +1034,25 @@ fn build(
         });
     // Free text of two or more content words is re-ranked.
     let rerank_words = free_text_only.then(|| {
-        let mut content: Vec<Word> = analyzed
-            .iter()
-            .flat_map(|(_, _, ws)| ws.iter())
-            .filter(|w| !w.is_hyphen_compound)
-            .filter(|w| !(drop_function_words && is_stop_word(&w.exact)))
-            .cloned()
-            .collect();
-        // A word typed twice counts once.
+        let mut content = Vec::new();
         let mut seen = HashSet::new();
-        content.retain(|w| seen.insert(w.exact.clone()));
+        for (_, _, ws) in &analyzed {
+            let mut compound: Option<&Word> = None;
+            for w in ws {
+                if w.is_hyphen_compound {
+                    compound = Some(w);
+                    continue;
+                }
+                // A word typed twice counts once.
+                if (drop_function_words && is_stop_word(&w.exact)) || !seen.insert(&w.exact) {
+                    continue;
+                }
+                let whole = compound
+                    .filter(|c| w.start >= c.start && w.end <= c.end)
+                    .map(|c| c.exact.clone());
+                content.push((w.clone(), whole));
+            }
+        }
         content
     });
     let rerank_words = rerank_words.filter(|ws| ws.len() >= 2);
@@ -1067,9 +1078,26 @@ fn build(
     } else {
         None
     };
-    let rerank = rerank_words.map(|ws| {
-        let per_word: Vec<Box<dyn Query>> =
-            ws.iter().map(|w| builder.word(w, false, true)).collect();
+    let rerank = rerank_words.map(|content| {
+        let (ws, wholes): (Vec<Word>, Vec<Option<String>>) = content.into_iter().unzip();
+        let wholes: Vec<Option<String>> = wholes
+            .into_iter()
+            .map(|whole| whole.map(|exact| builder.terms.stem(&exact)))
+            .collect();
+        let per_word: Vec<Box<dyn Query>> = ws
+            .iter()
+            .zip(&wholes)
+            .map(|(w, whole)| {
+                let word = builder.word(w, false, true);
+                match whole {
+                    // The compound written closed holds the part too.
+                    Some(stem) => {
+                        Builder::any_of(vec![word, Builder::term_query(fields.text, stem)])
+                    }
+                    None => word,
+                }
+            })
+            .collect();
         // Every word went through `word` just above, so these are answered from memory.
         let typo_distances = ws
             .iter()
@@ -1079,6 +1107,7 @@ fn build(
             per_word,
             typo_distances,
             words: ws,
+            wholes,
         }
     });
     Ok(Plan {
@@ -1311,7 +1340,12 @@ fn reranked(
         Ok(rank::idf(doc_freq.max(1), num_docs))
     };
     let mut query_words = Vec::with_capacity(rerank.words.len());
-    for (word, &typo_distance) in rerank.words.iter().zip(&rerank.typo_distances) {
+    for ((word, &typo_distance), whole) in rerank
+        .words
+        .iter()
+        .zip(&rerank.typo_distances)
+        .zip(&rerank.wholes)
+    {
         let stem = terms.stem(&word.exact);
         let parts = terms
             .query_part_stems(word)
@@ -1329,6 +1363,7 @@ fn reranked(
             exact: word.exact.clone(),
             stem,
             typo_distance,
+            whole: whole.clone(),
         });
     }
 
@@ -1338,7 +1373,9 @@ fn reranked(
     let stems_and_parts: Vec<&str> = query_words
         .iter()
         .flat_map(|q| {
-            std::iter::once(q.stem.as_str()).chain(q.parts.iter().map(|p| p.stem.as_str()))
+            std::iter::once(q.stem.as_str())
+                .chain(q.parts.iter().map(|p| p.stem.as_str()))
+                .chain(q.whole.as_deref())
         })
         .collect();
     let typos = query_words.iter().any(|q| q.typo_distance.is_some());

@@ -225,6 +225,28 @@ fn a_hyphenated_query_word_shows_the_parts_a_hit_holds() {
     );
 }
 
+/// German writes many compounds both ways. The lexicon knows neither "Wikinger" nor
+/// "Siedler", so no split into parts brings the two spellings together: only stemming the
+/// hyphenated word as if written closed does.
+#[test]
+fn a_compound_written_closed_finds_it_hyphenated_and_back() {
+    let dir = indexed_document(
+        "Frühere Wikinger-Siedler kamen in den 880er Jahren an.\n\n\
+         Den Wikingersiedlern gab Rollo Land.\n",
+    );
+    for query in ["Wikingersiedler", "Wikinger-Siedler"] {
+        let answer = json_search(dir.path(), &["--index", "akten.idx", query]);
+        let mut shown: Vec<String> = answer["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(highlighted)
+            .collect();
+        shown.sort();
+        assert_eq!(shown, ["Wikinger-Siedler", "Wikingersiedlern"], "{answer}");
+    }
+}
+
 #[test]
 fn phrase_spans_a_hard_line_break() {
     let dir = workspace();
