@@ -247,6 +247,38 @@ fn a_compound_written_closed_finds_it_hyphenated_and_back() {
     }
 }
 
+/// A compound part in more than 1 % of the passages (and more than 1,000 of them) does not
+/// gather the re-ranker's candidates: "gesetz" of "Bundeskriminalamtgesetz" brings no passage
+/// that holds nothing else of the query, unless no passage holds more.
+#[test]
+fn a_common_compound_part_finds_passages_only_where_nothing_else_is_found() {
+    let mut text: String = (0..1200)
+        .map(|i| format!("Das Gesetz Nummer {i} gilt ab morgen.\n\n"))
+        .collect();
+    text.push_str("Die Überprüfung beginnt.\n");
+    let dir = indexed_document(&text);
+    let texts = |query: &[&str]| -> Vec<String> {
+        let args: Vec<&str> = ["--index", "akten.idx"]
+            .iter()
+            .chain(query)
+            .copied()
+            .collect();
+        json_search(dir.path(), &args)["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        texts(&["Überprüfung", "Bundeskriminalamtgesetz"]),
+        ["Die Überprüfung beginnt."]
+    );
+    let only_the_part = texts(&["Bundeskriminalamtgesetz", "Datenschutzbeauftragter"]);
+    assert_eq!(only_the_part.len(), 10);
+    assert!(only_the_part.iter().all(|t| t.starts_with("Das Gesetz")));
+}
+
 #[test]
 fn phrase_spans_a_hard_line_break() {
     let dir = workspace();
