@@ -261,7 +261,9 @@ fn split(text: &str, markup: Markup) -> SplitDocument {
 /// heading "Gebühren" in the "Satzung über die Gebühren …" is none).
 pub fn is_title_heading(text: &str, title: &str) -> bool {
     let heading = without_heading_marks(text);
+    // Most passages are longer than the title: no need to build a searcher for them.
     !heading.is_empty()
+        && heading.len() <= title.len()
         && title.match_indices(heading).any(|(at, _)| {
             let (before, after) = (&title[..at], &title[at + heading.len()..]);
             (before.is_empty() || before.ends_with(TITLE_SEPARATOR))
