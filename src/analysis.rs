@@ -455,8 +455,8 @@ pub fn may_contain_any(exact: &str, stems: &[&str]) -> bool {
 /// Whether the stem of a [`normalize`]d word could be one of `stems`, decided without running
 /// the stemmer, the costly step of highlighting hits in a fresh process: the Snowball German
 /// stem of a word is a prefix of the word with umlauts and ß folded. Words the stemmer treats
-/// otherwise — holding digits (kept whole), hyphens (stemmed part by part) or "ae", "oe", "ue"
-/// (read as umlauts) — always may.
+/// otherwise — holding digits (kept whole), hyphens (stemmed as written closed, or part by
+/// part) or "ae", "oe", "ue" (read as umlauts) — always may.
 pub fn may_stem_to_any(exact: &str, stems: &[&str]) -> bool {
     if exact.contains(|c: char| c == '-' || c.is_numeric()) {
         return true;
@@ -612,7 +612,10 @@ impl TokenStream for GermanTokenStream<'_> {
 pub struct PassageWord {
     pub position: usize,
     pub stem: Rc<str>,
+    /// A hyphenated word's holds its hyphens: its parts follow as words of their own.
     pub exact: Rc<str>,
+    /// Whether it is written capitalised (a noun, or a sentence's first word).
+    pub capitalized: bool,
     /// Stems of its compound parts, if `split_if` (see [`relevant_words`]) accepted its exact
     /// form: splitting is the costly step, and most words cannot hold what is looked for.
     pub parts: Vec<String>,
@@ -636,6 +639,7 @@ struct Verdict {
 /// The words of `text` that `keep` accepts (given exact form, stem and compound parts), as
 /// [`words`] and [`TermCache`] would give them, and the length of `text` in tokens: its words
 /// (hyphenated compounds as their parts) plus the compound parts `split_if` let be found. A
+/// hyphenated word is offered whole too (before its parts), but not counted in the length. A
 /// re-ranker scores a passage by the few words that match its query; the others only count.
 /// A word whose exact form neither `may_keep` nor `split_if` accepts is not kept, and not
 /// stemmed: in a fresh process nearly every word of the passages read is new, and stemming
@@ -658,9 +662,6 @@ pub fn relevant_words(
         let mut length = 0;
         for i in 0..cache.words.len() {
             let (span, id) = cache.words[i];
-            if span.is_hyphen_compound {
-                continue;
-            }
             let verdict = match verdicts.verdicts.get(&id) {
                 Some(&verdict) => verdict,
                 None => {
@@ -669,11 +670,17 @@ pub fn relevant_words(
                     verdict
                 }
             };
-            length += 1 + verdict.parts;
+            if !span.is_hyphen_compound {
+                length += 1 + verdict.parts;
+            }
             if verdict.keep {
                 let entry = &cache.entries[id];
                 kept.push(PassageWord {
                     position: span.position,
+                    capitalized: is_capitalized(
+                        &text[span.start..span.end],
+                        span.is_hyphen_compound,
+                    ),
                     exact: Rc::clone(&entry.exact),
                     stem: Rc::clone(entry.stem.as_ref().expect("a kept word was stemmed")),
                     parts: match &entry.parts {

@@ -71,10 +71,17 @@ pub struct QueryWord {
     /// For a word found nowhere in the index (a typo), the edit distance within which passage
     /// words stand in for it.
     pub typo_distance: Option<usize>,
-    /// For a part of a hyphenated query word ("Siedler" of "Wikinger-Siedler"), the stem of
-    /// the whole: a passage that writes the compound closed ("Wikingersiedlern") holds the
-    /// part as fully as one that writes it with a hyphen.
-    pub whole: Option<String>,
+    /// For a part of hyphenated query words ("Siedler" of "Wikinger-Siedler"), those words
+    /// (stem and exact form): a passage that writes one closed ("Wikingersiedlern") or
+    /// hyphenated elsewhere holds the part as fully as one that writes it as asked.
+    pub wholes: Vec<Whole>,
+}
+
+/// A hyphenated query word, of which a [`QueryWord`] is a part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Whole {
+    pub stem: String,
+    pub exact: String,
 }
 
 /// A part of a compound query word.
@@ -96,7 +103,43 @@ pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
 
 /// How strongly `word` of the passage matches `query` (0 if not at all).
 fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
-    form_weight(query, &word.exact, &word.stem, &word.parts)
+    if is_hyphenated(&word.exact) {
+        return hyphenated_weight(query, &word.exact, &word.stem);
+    }
+    let weight = form_weight(query, &word.exact, &word.stem, &word.parts);
+    // A hyphenated query word stands for a compound, a noun: the closed word must be one
+    // too ("Spiel-Ende" is not "spielende").
+    if weight == 0.0 && word.capitalized && query.wholes.iter().any(|w| *w.stem == *word.stem) {
+        return 1.0;
+    }
+    weight
+}
+
+/// Whether a passage word is a hyphenated word seen whole (its parts are words of their own).
+fn is_hyphenated(exact: &str) -> bool {
+    exact.contains('-')
+}
+
+/// How strongly a hyphenated passage word, seen whole, matches `query`: fully where the query
+/// writes it closed ("Wikingersiedler" for "Wikinger-Siedler"), or where `query` is a part
+/// of the same compound hyphenated elsewhere ("Landes-Datenschutzbeauftragte" for
+/// "Landesdatenschutz-Beauftragte"). Hyphenated where the query is, its parts match as words
+/// of their own, and the whole counts for nothing more.
+fn hyphenated_weight(query: &QueryWord, exact: &str, stem: &str) -> f32 {
+    let leading = |exact: &str| {
+        exact
+            .rsplit_once('-')
+            .map(|(leading, _)| leading.to_owned())
+    };
+    let hyphenated_elsewhere = query
+        .wholes
+        .iter()
+        .any(|whole| *whole.stem == *stem && leading(&whole.exact) != leading(exact));
+    if *query.stem == *stem || hyphenated_elsewhere {
+        1.0
+    } else {
+        0.0
+    }
 }
 
 /// How strongly a word with these forms (exact form, stem, stems of its compound parts)
@@ -108,8 +151,6 @@ fn form_weight(query: &QueryWord, exact: &str, stem: &str, parts: &[impl AsRef<s
         } else {
             0.0
         }
-    } else if query.whole.as_deref() == Some(stem) {
-        1.0
     } else if parts.iter().any(|part| part.as_ref() == query.stem) {
         PART_WEIGHT
     } else if let Some(part) = query.parts.iter().find(|part| part.stem == stem) {
@@ -133,9 +174,14 @@ pub fn matches_any(
     stem: &str,
     parts: &[impl AsRef<str>],
 ) -> bool {
-    query
-        .iter()
-        .any(|q| form_weight(q, exact, stem, parts) > 0.0)
+    query.iter().any(|q| {
+        if is_hyphenated(exact) {
+            hyphenated_weight(q, exact, stem) > 0.0
+        } else {
+            // Whether it is written capitalised is not known here: `match_weight` decides.
+            form_weight(q, exact, stem, parts) > 0.0 || q.wholes.iter().any(|w| *w.stem == *stem)
+        }
+    })
 }
 
 /// Whether a word of a passage (exact form and stem) is close enough to a query word the
@@ -282,7 +328,7 @@ mod tests {
             parts: vec![],
             idf,
             typo_distance: None,
-            whole: None,
+            wholes: vec![],
         }
     }
 
@@ -315,6 +361,7 @@ mod tests {
                 position,
                 stem: (*s).into(),
                 exact: (*s).into(),
+                capitalized: true,
                 parts: vec![],
             })
             .collect()
@@ -379,7 +426,7 @@ mod tests {
             parts: vec![],
             idf: 2.0,
             typo_distance: None,
-            whole: None,
+            wholes: vec![],
         }];
         let exact = passage(&["sitzung"]);
         let mut inflected = passage(&["sitzung"]);
@@ -395,7 +442,10 @@ mod tests {
     #[test]
     fn the_parts_of_a_hyphenated_query_word_are_held_by_the_word_written_closed() {
         let part = |stem: &str| QueryWord {
-            whole: Some("wikingersiedl".into()),
+            wholes: vec![Whole {
+                stem: "wikingersiedl".into(),
+                exact: "wikinger-siedler".into(),
+            }],
             ..q(stem, 3.0)
         };
         let query = [part("wiking"), part("siedl")];
@@ -406,6 +456,52 @@ mod tests {
         let hyphenated = s(&passage(&["wiking", "siedl"]));
         assert!(closed > one_part, "{closed:?} {one_part:?}");
         assert!(hyphenated > closed);
+        // A closed word that is no noun is another word ("spielende" is no "Spiel-Ende").
+        let mut lowercase = passage(&["wikingersiedl", "kam"]);
+        lowercase[0].capitalized = false;
+        assert_eq!(s(&lowercase), None);
+    }
+
+    /// A hyphenated word of a passage is seen whole (before its parts, which are words of
+    /// their own) and matches where the query writes it closed or hyphenated elsewhere.
+    #[test]
+    fn a_hyphenated_passage_word_counts_whole_only_where_the_query_writes_it_otherwise() {
+        let hyphenated = |exact: &str, parts: &[&str]| {
+            let mut words = vec![PassageWord {
+                position: 0,
+                stem: exact.replace('-', "").into(),
+                exact: exact.into(),
+                capitalized: false,
+                parts: vec![],
+            }];
+            words.extend(passage(parts));
+            words
+        };
+        let passage_word = hyphenated("wikinger-siedl", &["wiking", "siedl"]);
+        // Closed in the query: the whole matches.
+        let closed = [q("wikingersiedl", 3.0)];
+        assert!(score(&closed, &passage_word, &[], 2, 2.0).is_some());
+        // Hyphenated alike: the parts match, the whole adds nothing.
+        let alike = |stem: &str, exact: &str| QueryWord {
+            wholes: vec![Whole {
+                stem: "wikingersiedl".into(),
+                exact: exact.into(),
+            }],
+            ..q(stem, 3.0)
+        };
+        let as_asked = [
+            alike("wiking", "wikinger-siedl"),
+            alike("siedl", "wikinger-siedl"),
+        ];
+        let parts_only = score(&as_asked, &passage(&["wiking", "siedl"]), &[], 2, 2.0);
+        assert_eq!(score(&as_asked, &passage_word, &[], 2, 2.0), parts_only);
+        // Hyphenated elsewhere ("Wikingers-Iedl"): the whole matches each part.
+        let elsewhere = [
+            alike("wikingers", "wikingers-iedl"),
+            alike("iedl", "wikingers-iedl"),
+        ];
+        let whole_only = score(&elsewhere, &passage_word, &[], 2, 2.0);
+        assert!(whole_only > Some(0.0));
     }
 
     #[test]

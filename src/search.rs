@@ -22,7 +22,7 @@ use crate::index::{stored_text, stored_u64, Fields, OpenIndex};
 use crate::passage::is_title_heading;
 use crate::phrase::RankedPhrase;
 use crate::query::{is_stop_word, parse, Clause, Occur, ParsedQuery};
-use crate::rank::{self, QueryPart, QueryWord};
+use crate::rank::{self, QueryPart, QueryWord, Whole};
 
 /// Extra weight of an exact-form match on top of its stem match: "Kabinette" ranks passages
 /// saying "Kabinette" above those saying only "Kabinett".
@@ -945,8 +945,8 @@ struct Rerank {
     every_part: Option<Vec<Box<dyn Query>>>,
     /// For each word found nowhere in the index, the edit distance of its stand-ins.
     typo_distances: Vec<Option<usize>>,
-    /// For each part of a hyphenated word, the stem of that whole word.
-    wholes: Vec<Option<String>>,
+    /// For each word, the hyphenated words it is a part of.
+    wholes: Vec<Vec<Whole>>,
 }
 
 /// A query clause, how it occurs, and its analysed words.
@@ -1066,9 +1066,10 @@ fn build(
             *occur == Occur::Should && matches!(clause, Clause::Words(_))
         });
     // Free text of two or more content words is re-ranked.
+    // Each content word, with the hyphenated words it is a part of (exact forms).
     let rerank_words = free_text_only.then(|| {
-        let mut content = Vec::new();
-        let mut seen = HashSet::new();
+        let mut content: Vec<(Word, Vec<String>)> = Vec::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for (_, _, ws) in &analyzed {
             let mut compound: Option<&Word> = None;
             for w in ws {
@@ -1076,14 +1077,19 @@ fn build(
                     compound = Some(w);
                     continue;
                 }
-                // A word typed twice counts once.
-                if (drop_function_words && is_stop_word(&w.exact)) || !seen.insert(&w.exact) {
+                if drop_function_words && is_stop_word(&w.exact) {
                     continue;
                 }
-                let whole = compound
-                    .filter(|c| w.start >= c.start && w.end <= c.end)
-                    .map(|c| c.exact.clone());
-                content.push((w.clone(), whole));
+                // A word typed twice counts once, a part of each hyphenated word it is in.
+                let at = *seen.entry(&w.exact).or_insert_with(|| {
+                    content.push((w.clone(), Vec::new()));
+                    content.len() - 1
+                });
+                if let Some(c) = compound.filter(|c| w.start >= c.start && w.end <= c.end) {
+                    if !content[at].1.contains(&c.exact) {
+                        content[at].1.push(c.exact.clone());
+                    }
+                }
             }
         }
         content
@@ -1112,25 +1118,33 @@ fn build(
         None
     };
     let rerank = rerank_words.map(|content| {
-        let (ws, wholes): (Vec<Word>, Vec<Option<String>>) = content.into_iter().unzip();
-        let wholes: Vec<Option<String>> = wholes
+        let (ws, wholes): (Vec<Word>, Vec<Vec<String>>) = content.into_iter().unzip();
+        let wholes: Vec<Vec<Whole>> = wholes
             .into_iter()
-            .map(|whole| whole.map(|exact| builder.terms.stem(&exact)))
+            .map(|exacts| {
+                exacts
+                    .into_iter()
+                    .map(|exact| Whole {
+                        stem: builder.terms.stem(&exact),
+                        exact,
+                    })
+                    .collect()
+            })
             .collect();
         let per_word = |builder: &mut Builder, parts: Parts| -> Vec<Box<dyn Query>> {
             let before = std::mem::replace(&mut builder.parts, parts);
             let queries = ws
                 .iter()
                 .zip(&wholes)
-                .map(|(w, whole)| {
-                    let word = builder.word(w, false, true);
-                    match whole {
-                        // The compound written closed holds the part too.
-                        Some(stem) => {
-                            Builder::any_of(vec![word, Builder::term_query(fields.text, stem)])
-                        }
-                        None => word,
-                    }
+                .map(|(w, wholes)| {
+                    // The compound written closed (or hyphenated elsewhere) holds the part too.
+                    let mut alternatives = vec![builder.word(w, false, true)];
+                    alternatives.extend(
+                        wholes
+                            .iter()
+                            .map(|whole| Builder::term_query(fields.text, &whole.stem)),
+                    );
+                    Builder::any_of(alternatives)
                 })
                 .collect();
             builder.parts = before;
@@ -1398,7 +1412,7 @@ fn reranked(
         Ok(rank::idf(doc_freq.max(1), num_docs))
     };
     let mut query_words = Vec::with_capacity(rerank.words.len());
-    for ((word, &typo_distance), whole) in rerank
+    for ((word, &typo_distance), wholes) in rerank
         .words
         .iter()
         .zip(&rerank.typo_distances)
@@ -1421,7 +1435,7 @@ fn reranked(
             exact: word.exact.clone(),
             stem,
             typo_distance,
-            whole: whole.clone(),
+            wholes: wholes.clone(),
         });
     }
 
@@ -1433,7 +1447,7 @@ fn reranked(
         .flat_map(|q| {
             std::iter::once(q.stem.as_str())
                 .chain(q.parts.iter().map(|p| p.stem.as_str()))
-                .chain(q.whole.as_deref())
+                .chain(q.wholes.iter().map(|w| w.stem.as_str()))
         })
         .collect();
     let typos = query_words.iter().any(|q| q.typo_distance.is_some());
