@@ -1193,10 +1193,11 @@ fn combined(mut clauses: Vec<(TOccur, Box<dyn Query>)>) -> Box<dyn Query> {
 /// Share of the passages beyond which a compound part gathers no candidates (see
 /// [`Builder::is_common_part`]). Measured on 100 MB of laws, 20 three-word queries in one
 /// process (p50 / p95): all parts 1.15 / 2.35 ms; parts in at most 10 % of the passages
-/// 1.14 / 2.30 ms; 3 %: 0.97 / 1.55 ms; 1 %: 0.55 / 1.45 ms; 0.5 %: 0.49 / 1.24 ms. XQuAD
-/// MRR@10 (dev / with the laws) 0.943 / 0.903 for all of them but 1 % and 0.5 % (0.942 /
-/// 0.903); without any part 0.942 / 0.898.
-const COMMON_PART_SHARE: f64 = 0.01;
+/// 1.14 / 2.30 ms; 3 %: 0.97 / 1.55 ms; 1 %: 0.55 / 1.45 ms; 0.5 %: 0.47-0.51 / 1.17-1.24 ms;
+/// 0.2 %: 0.41 / 1.25 ms. XQuAD MRR@10 (dev / with the laws, 79,110 passages, shares applied
+/// without [`MIN_COMMON_PART_PASSAGES`]): all parts, 10 % and 3 % 0.943 / 0.903; 1 % and
+/// 0.5 % 0.942 / 0.903; 0.2 % 0.942 / 0.904; without any part 0.942 / 0.898.
+const COMMON_PART_SHARE: f64 = 0.005;
 
 /// Fewest passages a part must be in to be common: a short list costs nothing to walk, and
 /// in a small collection every part is in a good share of the passages.
