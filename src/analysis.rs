@@ -612,9 +612,10 @@ impl TokenStream for GermanTokenStream<'_> {
 pub struct PassageWord {
     pub position: usize,
     pub stem: Rc<str>,
-    /// A hyphenated word's holds its hyphens: its parts follow as words of their own.
+    /// For a hyphenated word, with its hyphens; its parts follow as words of their own.
     pub exact: Rc<str>,
-    /// Whether it is written capitalised (a noun, or a sentence's first word).
+    /// Whether it is a capitalised single word (a noun, or a sentence's first word); never
+    /// for a hyphenated word, as [`Word::capitalized`].
     pub capitalized: bool,
     /// Stems of its compound parts, if `split_if` (see [`relevant_words`]) accepted its exact
     /// form: splitting is the costly step, and most words cannot hold what is looked for.
@@ -792,7 +793,8 @@ impl WordCache {
         keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
     ) -> Verdict {
         let exact = &self.entries[id].exact;
-        let split = split_if(exact);
+        // A hyphenated word is never split: its parts are words of their own.
+        let split = !span.is_hyphen_compound && split_if(exact);
         if !split && !may_keep(exact) {
             return Verdict {
                 keep: false,

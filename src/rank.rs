@@ -108,14 +108,21 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
     }
     let weight = form_weight(query, &word.exact, &word.stem, &word.parts);
     // A hyphenated query word stands for a compound, a noun: the closed word must be one
-    // too ("Spiel-Ende" is not "spielende").
-    if weight == 0.0 && word.capitalized && query.wholes.iter().any(|w| *w.stem == *word.stem) {
-        return 1.0;
+    // too ("Spiel-Ende" is not "spielende"). It holds the part as fully as a hyphenated one,
+    // whether or not the splitter also finds the part in it.
+    if word.capitalized && is_whole_of(query, &word.stem) {
+        return weight.max(1.0);
     }
     weight
 }
 
-/// Whether a passage word is a hyphenated word seen whole (its parts are words of their own).
+/// Whether `stem` is that of a hyphenated query word `query` is a part of.
+fn is_whole_of(query: &QueryWord, stem: &str) -> bool {
+    query.wholes.iter().any(|whole| whole.stem == stem)
+}
+
+/// Whether a passage word is a hyphenated word seen whole (its parts are words of their own):
+/// words are split at hyphens, so only such a word's exact form holds one.
 fn is_hyphenated(exact: &str) -> bool {
     exact.contains('-')
 }
@@ -134,8 +141,8 @@ fn hyphenated_weight(query: &QueryWord, exact: &str, stem: &str) -> f32 {
     let hyphenated_elsewhere = query
         .wholes
         .iter()
-        .any(|whole| *whole.stem == *stem && leading(&whole.exact) != leading(exact));
-    if *query.stem == *stem || hyphenated_elsewhere {
+        .any(|whole| whole.stem == stem && leading(&whole.exact) != leading(exact));
+    if query.stem == stem || hyphenated_elsewhere {
         1.0
     } else {
         0.0
@@ -179,7 +186,7 @@ pub fn matches_any(
             hyphenated_weight(q, exact, stem) > 0.0
         } else {
             // Whether it is written capitalised is not known here: `match_weight` decides.
-            form_weight(q, exact, stem, parts) > 0.0 || q.wholes.iter().any(|w| *w.stem == *stem)
+            form_weight(q, exact, stem, parts) > 0.0 || is_whole_of(q, stem)
         }
     })
 }
@@ -451,6 +458,10 @@ mod tests {
         let query = [part("wiking"), part("siedl")];
         let s = |p: &[PassageWord]| score(&query, p, &[], 2, 2.0);
         let closed = s(&passage(&["wikingersiedl", "kam"]));
+        // Found by the splitter in the closed word too, a part still counts in full.
+        let mut split = passage(&["wikingersiedl", "kam"]);
+        split[0].parts = vec!["siedl".into()];
+        assert_eq!(s(&split), closed);
         let one_part = s(&passage(&["siedl", "kam"]));
         // Written as asked, the parts also match as exact forms.
         let hyphenated = s(&passage(&["wiking", "siedl"]));

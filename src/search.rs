@@ -98,6 +98,9 @@ pub struct Correction {
 struct Highlighter {
     /// Looked up for every word of every hit shown: a fast hash, as the keys are the user's own.
     stems: FxHashSet<String>,
+    /// Stems of hyphenated query words: marked in a hyphenated word or a capitalised one, as
+    /// the re-ranker counts them ("Spiel-Ende" marks "Spielende", not "spielende").
+    wholes: FxHashSet<String>,
     exacts: FxHashSet<String>,
     prefixes: Vec<String>,
     /// Query words found nowhere in the index, with the edit distance within which passage
@@ -113,7 +116,12 @@ impl Highlighter {
     /// word the index does not know, and the word of the text that stood in for it).
     fn ranges(&self, text: &str, terms: &mut TermCache) -> (Vec<(usize, usize)>, Vec<Correction>) {
         let ws = words(text);
-        let stems: Vec<&str> = self.stems.iter().map(String::as_str).collect();
+        let stems: Vec<&str> = self
+            .stems
+            .iter()
+            .chain(&self.wholes)
+            .map(String::as_str)
+            .collect();
         let mut marked = vec![false; ws.len()];
         let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
@@ -146,6 +154,7 @@ impl Highlighter {
             }
             marked[i] |= self.exacts.contains(&word.exact)
                 || (!stem.is_empty() && self.stems.contains(&stem))
+                || ((word.capitalized || word.is_hyphen_compound) && self.wholes.contains(&stem))
                 || self
                     .prefixes
                     .iter()
@@ -330,10 +339,15 @@ impl Builder<'_> {
 
     /// Marks a word for highlighting wherever it stands: by its exact form, and by its stem
     /// unless only exact forms are searched.
-    fn highlight_word(&mut self, exact: &str, stem: &str) {
-        self.highlighter.exacts.insert(exact.to_owned());
+    fn highlight_word(&mut self, word: &Word, stem: &str) {
+        self.highlighter.exacts.insert(word.exact.clone());
         if self.matching == Matching::Stemmed {
-            self.highlighter.stems.insert(stem.to_owned());
+            let stems = if word.is_hyphen_compound {
+                &mut self.highlighter.wholes
+            } else {
+                &mut self.highlighter.stems
+            };
+            stems.insert(stem.to_owned());
         }
     }
 
@@ -356,7 +370,7 @@ impl Builder<'_> {
     ) -> Vec<Box<dyn Query>> {
         let stem = self.terms.stem(&word.exact);
         if highlight {
-            self.highlight_word(&word.exact, &stem);
+            self.highlight_word(word, &stem);
         }
         match self.matching {
             Matching::Exact => vec![Self::term_query(self.fields.exact, &word.exact)],
@@ -440,11 +454,14 @@ impl Builder<'_> {
     /// crowded the list of those that match the query as a whole. It still counts in the
     /// re-ranker's score of the passages the other words find.
     fn is_common_part(&self, part: &str) -> bool {
-        let passages = passages_counted(self.searcher);
-        let limit = (COMMON_PART_SHARE * passages as f64).max(MIN_COMMON_PART_PASSAGES as f64);
+        // tantivy counts deleted passages until a merge drops them: the part's count is
+        // scaled to the live ones, so that an update's deletions do not make a part common.
+        let live = self.searcher.num_docs() as f64;
+        let live_share = live / passages_counted(self.searcher).max(1) as f64;
+        let limit = (COMMON_PART_SHARE * live).max(MIN_COMMON_PART_PASSAGES as f64);
         self.searcher
             .doc_freq(&Term::from_field_text(self.fields.text, part))
-            .is_ok_and(|found| found as f64 > limit)
+            .is_ok_and(|found| found as f64 * live_share > limit)
     }
 
     /// The edit distance within which to correct `word` (see [`typo_distance`]), worked out
@@ -546,7 +563,7 @@ impl Builder<'_> {
             let stem = self.terms.stem(&w.exact);
             if highlight && slop > 0 {
                 // With slack the words may stand apart: mark each wherever it stands.
-                self.highlight_word(&w.exact, &stem);
+                self.highlight_word(w, &stem);
             }
             keys.push((
                 offset,
@@ -941,7 +958,7 @@ struct Rerank {
     /// by word (see [`candidates`]).
     per_word: Vec<Box<dyn Query>>,
     /// The same with every compound part, where common ones were left out of `per_word`:
-    /// the candidates if the words are found in no other way.
+    /// the candidates where those leave the page short.
     every_part: Option<Vec<Box<dyn Query>>>,
     /// For each word found nowhere in the index, the edit distance of its stand-ins.
     typo_distances: Vec<Option<usize>>,
@@ -1392,13 +1409,6 @@ fn reranked(
     terms: &mut TermCache,
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
     let depth = RERANK_CANDIDATES.max(limit);
-    let mut found = candidates(index, &rerank.per_word, depth)?;
-    if let (true, Some(every_part)) = (found.is_empty(), &rerank.every_part) {
-        found = candidates(index, every_part, depth)?;
-    }
-    // Stored passages are read only now: for the candidates, not for every passage matched.
-    let candidates = with_stored(index, found)?;
-
     let searcher = &index.searcher;
     let fields = &index.fields;
     let num_docs = passages_counted(searcher);
@@ -1463,30 +1473,43 @@ fn reranked(
         )
     };
     let mut titles: HashMap<String, Vec<PassageWord>> = HashMap::new();
-    let mut scored = Vec::with_capacity(candidates.len());
-    for (_, address, doc) in candidates {
-        let (passage, length) = analyse(stored_text(&doc, fields.text));
-        let title = stored_text(&doc, fields.title).to_owned();
-        if !titles.contains_key(&title) {
-            let (title_words, _) = analyse(&title);
-            titles.insert(title.clone(), title_words);
+    let mut per_word = &rerank.per_word;
+    loop {
+        // Stored passages are read only now: for the candidates, not for every passage
+        // matched.
+        let candidates = with_stored(index, candidates(index, per_word, depth)?)?;
+        let mut scored = Vec::with_capacity(candidates.len());
+        for (_, address, doc) in candidates {
+            let (passage, length) = analyse(stored_text(&doc, fields.text));
+            let title = stored_text(&doc, fields.title).to_owned();
+            if !titles.contains_key(&title) {
+                let (title_words, _) = analyse(&title);
+                titles.insert(title.clone(), title_words);
+            }
+            // A heading of the title is credited once, as a passage, not again as its title.
+            let title_words = if is_title_heading(stored_text(&doc, fields.text), &title) {
+                &[][..]
+            } else {
+                &titles[&title][..]
+            };
+            let Some(score) =
+                rank::score(&query_words, &passage, title_words, length, average_length)
+            else {
+                continue;
+            };
+            scored.push((score, address, doc));
         }
-        // A heading of the title is credited once, as a passage, not again as its title.
-        let title_words = if is_title_heading(stored_text(&doc, fields.text), &title) {
-            &[][..]
-        } else {
-            &titles[&title][..]
-        };
-        let Some(score) = rank::score(&query_words, &passage, title_words, length, average_length)
-        else {
-            continue;
-        };
-        scored.push((score, address, doc));
+        // Ties keep index order, so results are stable from run to run.
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.truncate(limit);
+        // A page the rarer parts leave short is filled from every part.
+        match &rerank.every_part {
+            Some(every_part) if scored.len() < limit && !std::ptr::eq(per_word, every_part) => {
+                per_word = every_part;
+            }
+            _ => return Ok(scored),
+        }
     }
-    // Ties keep index order, so results are stable from run to run.
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.truncate(limit);
-    Ok(scored)
 }
 
 #[cfg(test)]
