@@ -133,20 +133,21 @@ fn is_hyphenated(exact: &str) -> bool {
 /// "Landesdatenschutz-Beauftragte"). Hyphenated where the query is, its parts match as words
 /// of their own, and the whole counts for nothing more.
 fn hyphenated_weight(query: &QueryWord, exact: &str, stem: &str) -> f32 {
-    let leading = |exact: &str| {
-        exact
-            .rsplit_once('-')
-            .map(|(leading, _)| leading.to_owned())
-    };
     let hyphenated_elsewhere = query
         .wholes
         .iter()
-        .any(|whole| whole.stem == stem && leading(&whole.exact) != leading(exact));
+        .any(|whole| whole.stem == stem && leading_parts(&whole.exact) != leading_parts(exact));
     if query.stem == stem || hyphenated_elsewhere {
         1.0
     } else {
         0.0
     }
+}
+
+/// A hyphenated word up to its last hyphen: where two spellings of a compound differ, as the
+/// last part takes the inflection.
+fn leading_parts(exact: &str) -> Option<&str> {
+    exact.rsplit_once('-').map(|(leading, _)| leading)
 }
 
 /// How strongly a word with these forms (exact form, stem, stems of its compound parts)

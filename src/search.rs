@@ -447,12 +447,13 @@ impl Builder<'_> {
     }
 
     /// Whether a compound part is too common to gather the re-ranker's candidates: in more
-    /// than [`COMMON_PART_SHARE`] of the passages (and more than [`MIN_COMMON_PART_PASSAGES`]).
-    /// Such a part ("gesetz", "satz", "amt" in the laws) is in thousands of passages and adds
-    /// little to any one's score, yet walking its postings was most of the time a query of
-    /// several words took, and the passages that match two words only through such parts
-    /// crowded the list of those that match the query as a whole. It still counts in the
-    /// re-ranker's score of the passages the other words find.
+    /// than [`COMMON_PART_SHARE`] of the live passages (and more than
+    /// [`MIN_COMMON_PART_PASSAGES`]). Such a part ("gesetz", "satz", "amt" in the laws) is in
+    /// thousands of passages and adds little to any one's score, yet walking its postings was
+    /// most of the time a query of several words took, and the passages that match two words
+    /// only through such parts crowded the list of those that match the query as a whole. It
+    /// still counts in the re-ranker's score of the passages the other words find, and
+    /// gathers candidates where those leave the page short (see [`Rerank::every_part`]).
     fn is_common_part(&self, part: &str) -> bool {
         // tantivy counts deleted passages until a merge drops them: the part's count is
         // scaled to the live ones, so that an update's deletions do not make a part common.
