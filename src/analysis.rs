@@ -455,13 +455,19 @@ pub fn may_contain_any(exact: &str, stems: &[&str]) -> bool {
 /// Whether the stem of a [`normalize`]d word could be one of `stems`, decided without running
 /// the stemmer, the costly step of highlighting hits in a fresh process: the Snowball German
 /// stem of a word is a prefix of the word with umlauts and ß folded. Words the stemmer treats
-/// otherwise — holding digits (kept whole), hyphens (stemmed as written closed, or part by
-/// part) or "ae", "oe", "ue" (read as umlauts) — always may.
+/// otherwise — holding digits (kept whole, or a hyphenated word stemmed part by part) or
+/// "ae", "oe", "ue" (read as umlauts) — always may. A hyphenated word is stemmed as written
+/// closed, so it is looked at so.
 pub fn may_stem_to_any(exact: &str, stems: &[&str]) -> bool {
-    if exact.contains(|c: char| c == '-' || c.is_numeric()) {
+    if exact.contains(char::is_numeric) {
         return true;
     }
-    let folded = fold(exact);
+    let joined: std::borrow::Cow<'_, str> = if exact.contains('-') {
+        exact.replace('-', "").into()
+    } else {
+        exact.into()
+    };
+    let folded = fold(&joined);
     may_spell_umlauts(&folded) || stems.iter().any(|stem| folded.starts_with(stem))
 }
 

@@ -420,22 +420,20 @@ impl Builder<'_> {
                 if highlight {
                     self.highlighter.stems.extend(parts.iter().cloned());
                 }
-                let part_queries = parts
-                    .iter()
-                    .map(|part| Self::term_query(self.fields.text, part));
-                if self.parts == Parts::Apart {
-                    queries.extend(part_queries.map(|query| Self::boosted(query, PART_BOOST)));
-                } else if self.parts == Parts::Rare {
+                if matches!(self.parts, Parts::Apart | Parts::Rare) {
                     for part in &parts {
-                        if self.is_common_part(part) {
+                        if self.parts == Parts::Rare && self.is_common_part(part) {
                             self.left_out_common_part = true;
-                        } else {
-                            let query = Self::term_query(self.fields.text, part);
-                            queries.push(Self::boosted(query, PART_BOOST));
+                            continue;
                         }
+                        let query = Self::term_query(self.fields.text, part);
+                        queries.push(Self::boosted(query, PART_BOOST));
                     }
                 } else {
-                    let all_parts = part_queries.map(|query| (TOccur::Must, query)).collect();
+                    let all_parts = parts
+                        .iter()
+                        .map(|part| (TOccur::Must, Self::term_query(self.fields.text, part)))
+                        .collect();
                     queries.push(Self::boosted(
                         Box::new(BooleanQuery::new(all_parts)),
                         PART_BOOST,
@@ -1481,17 +1479,19 @@ fn reranked(
         let candidates = with_stored(index, candidates(index, per_word, depth)?)?;
         let mut scored = Vec::with_capacity(candidates.len());
         for (_, address, doc) in candidates {
-            let (passage, length) = analyse(stored_text(&doc, fields.text));
-            let title = stored_text(&doc, fields.title).to_owned();
-            if !titles.contains_key(&title) {
-                let (title_words, _) = analyse(&title);
-                titles.insert(title.clone(), title_words);
+            let text = stored_text(&doc, fields.text);
+            let (passage, length) = analyse(text);
+            let title = stored_text(&doc, fields.title);
+            // Analysed once per document, not per candidate.
+            if !titles.contains_key(title) {
+                let (title_words, _) = analyse(title);
+                titles.insert(title.to_owned(), title_words);
             }
             // A heading of the title is credited once, as a passage, not again as its title.
-            let title_words = if is_title_heading(stored_text(&doc, fields.text), &title) {
+            let title_words = if is_title_heading(text, title) {
                 &[][..]
             } else {
-                &titles[&title][..]
+                &titles[title][..]
             };
             let Some(score) =
                 rank::score(&query_words, &passage, title_words, length, average_length)
