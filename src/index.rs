@@ -35,7 +35,28 @@ const STORE_BLOCK_BYTES: usize = 12 * 1024;
 
 /// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
 /// commit so that an index from another version is refused instead of giving wrong results.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// Tokens of `file_start` for a file none of whose passages holds its title terms, or whose
+/// title passage is too far from its start to say so; lengths up to this are stored exactly.
+const NO_TITLE_PASSAGE: usize = 40;
+
+/// The text of `file_start` for a file whose title terms are with its passage
+/// `title_passage` (counted from 0; `None` if no passage holds them).
+pub fn file_start_marker(title_passage: Option<usize>) -> String {
+    let tokens = title_passage
+        .map_or(NO_TITLE_PASSAGE, |passage| passage + 1)
+        .min(NO_TITLE_PASSAGE);
+    vec!["s"; tokens].join(" ")
+}
+
+/// From the length of a file's first passage in `file_start`, how many passages after it
+/// the one with the file's title terms is (`None` if unknown: see [`file_start_marker`]).
+pub fn title_passage_offset(file_start_length: u32) -> Option<u32> {
+    (1..NO_TITLE_PASSAGE as u32)
+        .contains(&file_start_length)
+        .then(|| file_start_length - 1)
+}
 
 /// The fields of a passage document.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +72,12 @@ pub struct Fields {
     /// match then costs one posting per file, not one per passage; the re-ranker credits it
     /// to every passage from the stored title.
     pub title_terms: Field,
+    /// Marks a file's first passage, with as many tokens as one more than the passages before
+    /// the one holding `title_terms` (see [`file_start_marker`]). A file's passages
+    /// are one batch, one run of documents in a segment, so that the re-ranker finds any
+    /// passage's title terms from the lengths tantivy keeps for this field, a byte per
+    /// passage, before reading the passage (see `search::candidate_evidence`).
+    pub file_start: Field,
     /// The passage text, stemmed, with positions for phrases; stored for display.
     pub text: Field,
     /// The passage text as exact (lowercased) forms, without positions (phrases match on
@@ -72,6 +99,7 @@ impl Fields {
             line_end: get("line_end")?,
             title: get("title")?,
             title_terms: get("title_terms")?,
+            file_start: get("file_start")?,
             text: get("text")?,
             exact: get("exact")?,
         })
@@ -96,6 +124,12 @@ pub fn schema() -> Schema {
         "title_terms",
         TextOptions::default()
             .set_indexing_options(analyzed(STEM_ANALYZER, IndexRecordOption::WithFreqs)),
+    );
+    builder.add_text_field(
+        "file_start",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_index_option(IndexRecordOption::Basic),
+        ),
     );
     builder.add_text_field(
         "text",
@@ -430,6 +464,24 @@ pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Field
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_start_tells_where_its_title_terms_are() {
+        let length = |title_passage| {
+            let marker = file_start_marker(title_passage);
+            marker.split(' ').count() as u32
+        };
+        for passage in [0, 1, 3, 38] {
+            assert_eq!(
+                title_passage_offset(length(Some(passage))),
+                Some(passage as u32)
+            );
+        }
+        assert_eq!(title_passage_offset(length(None)), None);
+        assert_eq!(title_passage_offset(length(Some(1_000))), None);
+        // A passage without the marker is no file's first.
+        assert_eq!(title_passage_offset(0), None);
+    }
 
     #[test]
     fn an_index_before_its_first_commit_is_not_called_another_version() {
