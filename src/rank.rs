@@ -116,6 +116,11 @@ fn match_weight(query: &QueryWord, word: &PassageWord) -> f32 {
     weight
 }
 
+/// Whether any of `words` (a title's) matches `query`.
+pub fn holds(query: &QueryWord, words: &[PassageWord]) -> bool {
+    words.iter().any(|word| match_weight(query, word) > 0.0)
+}
+
 /// Whether `stem` is that of a hyphenated query word `query` is a part of.
 fn is_whole_of(query: &QueryWord, stem: &str) -> bool {
     query.wholes.iter().any(|whole| whole.stem == stem)
@@ -162,8 +167,7 @@ fn form_weight(query: &QueryWord, exact: &str, stem: &str, parts: &[impl AsRef<s
     } else if parts.iter().any(|part| part.as_ref() == query.stem) {
         PART_WEIGHT
     } else if let Some(part) = query.parts.iter().find(|part| part.stem == stem) {
-        QUERY_PART_WEIGHT / query.parts.len() as f32
-            * (part.idf / query.idf.max(f32::EPSILON)).min(1.0)
+        query_part_weight(query, part)
     } else if query
         .typo_distance
         .is_some_and(|d| stands_in_for_typo(exact, stem, &query.exact, &query.stem, d))
@@ -172,6 +176,12 @@ fn form_weight(query: &QueryWord, exact: &str, stem: &str, parts: &[impl AsRef<s
     } else {
         0.0
     }
+}
+
+/// Weight of `part` of the compound `query` found as a word of its own: a share of
+/// [`QUERY_PART_WEIGHT`], less for a part commoner than the compound.
+fn query_part_weight(query: &QueryWord, part: &QueryPart) -> f32 {
+    QUERY_PART_WEIGHT / query.parts.len() as f32 * (part.idf / query.idf.max(f32::EPSILON)).min(1.0)
 }
 
 /// Whether a word with these forms matches any of the query's words: only such words of a
@@ -274,7 +284,7 @@ pub fn score(
                 hits.push((word.position, i));
             }
         }
-        let in_title = title.iter().any(|w| match_weight(q, w) > 0.0);
+        let in_title = holds(q, title);
         if tf > 0.0 {
             let weight = if in_title { TITLE_WORD_IN_TEXT } else { 1.0 };
             bm25 += weight * q.idf * tf * (K1 + 1.0) / (tf + norm);
@@ -296,6 +306,91 @@ pub fn score(
         0.0
     };
     Some(bm25 * coordination * (1.0 + PROXIMITY_GAIN * proximity))
+}
+
+/// What the index tells of a candidate passage before it is read, enough to bound its
+/// [`score`]: reading and segmenting the passage is most of a re-ranked query's time, and
+/// most candidates cannot reach the page (one that holds one word of three gets a third of
+/// the coordination).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    /// For each query word, the most its matches in the passage can weigh together (the
+    /// sum that [`score`] saturates): every match puts a term in the index, so term
+    /// frequencies times the most each kind of match weighs bound it. Infinite where a
+    /// match need not be a known term (a typo's stand-ins).
+    pub weights: Vec<f32>,
+    /// For each query word, whether the document's title may hold it.
+    pub title_may_hold: Vec<bool>,
+    /// Words in the passage at least (see [`score`]'s `length`).
+    pub min_length: usize,
+}
+
+/// The most a passage term `stem` of the index can add to the summed weight of `query`'s
+/// matches, per occurrence: what [`match_weight`] gives a word with that stem, or with that
+/// compound part (0 if neither can match).
+pub fn term_weight(query: &QueryWord, stem: &str) -> f32 {
+    let mut weight: f32 = 0.0;
+    // A word of this stem, in the form asked for or not; a compound with this part; a
+    // hyphenated word written closed to this stem.
+    if stem == query.stem {
+        weight = weight.max(1.0 + EXACT_WEIGHT);
+    }
+    if is_whole_of(query, stem) {
+        weight = weight.max(1.0);
+    }
+    if let Some(part) = query.parts.iter().find(|part| part.stem == stem) {
+        weight = weight.max(query_part_weight(query, part));
+    }
+    weight
+}
+
+/// The most [`score`] can give a passage with this [`Evidence`]: every factor of the score
+/// taken at its largest (each word's saturation at its weight bound and the shortest
+/// length, the title's share either way, every word that may match covered, proximity as
+/// if all matched words stood together). Candidates whose bound falls below the page's last
+/// score need not be read.
+pub fn score_bound(query: &[QueryWord], evidence: &Evidence, average_length: f32) -> f32 {
+    let norm = K1 * (1.0 - B + B * evidence.min_length as f32 / average_length.max(1.0));
+    let total_idf: f32 = query.iter().map(|q| q.idf).sum::<f32>().max(f32::EPSILON);
+    let mut bm25 = 0.0;
+    let mut covered_idf = 0.0;
+    let mut matched = 0;
+    for ((q, &tf), &in_title) in query
+        .iter()
+        .zip(&evidence.weights)
+        .zip(&evidence.title_may_hold)
+    {
+        let saturated = if tf.is_infinite() {
+            q.idf * (K1 + 1.0)
+        } else {
+            q.idf * tf * (K1 + 1.0) / (tf + norm)
+        };
+        let in_text = tf > 0.0;
+        let without_title = if in_text { saturated } else { 0.0 };
+        let with_title = if in_text {
+            TITLE_WORD_IN_TEXT * saturated + TITLE_WEIGHT * q.idf
+        } else {
+            TITLE_WEIGHT * q.idf
+        };
+        bm25 += if in_title {
+            without_title.max(with_title)
+        } else {
+            without_title
+        };
+        if in_text || in_title {
+            covered_idf += q.idf;
+        }
+        matched += usize::from(in_text);
+    }
+    if matched == 0 {
+        return 0.0;
+    }
+    let proximity = if query.len() > 1 {
+        (matched - 1) as f32 / (query.len() - 1) as f32
+    } else {
+        0.0
+    };
+    bm25 * (covered_idf / total_idf) * (1.0 + PROXIMITY_GAIN * proximity)
 }
 
 /// The largest number of distinct query words within any window of [`PROXIMITY_WINDOW`]
@@ -411,6 +506,54 @@ mod tests {
         assert!(with_title(&anthem) > with_title(&game));
         // Without the title, the passage matching two of the words would come first.
         assert!(score(&query, &anthem, &[], 6, 6.0) < score(&query, &game, &[], 6, 6.0));
+    }
+
+    /// The bound of a passage from its term counts alone is no lower than its score, and
+    /// falls with the words it cannot hold: the part of a compound query word found alone
+    /// covers that word (a little), a title word covers its word (fully).
+    #[test]
+    fn a_score_bound_from_term_counts_holds_and_tells_candidates_apart() {
+        let mut behoerdenkommunikation = q("behordenkommunikation", 6.0);
+        behoerdenkommunikation.parts = vec![
+            QueryPart {
+                stem: "behord".into(),
+                idf: 3.0,
+            },
+            QueryPart {
+                stem: "kommunikation".into(),
+                idf: 2.0,
+            },
+        ];
+        let query = [
+            behoerdenkommunikation,
+            q("kabinett", 4.0),
+            q("sitzung", 2.0),
+        ];
+        let words = passage(&["behord", "x", "kabinett", "kabinett", "x", "x"]);
+        let title = passage(&["sitzung"]);
+        // What the index counts: each word's stem.
+        let weights: Vec<f32> = query
+            .iter()
+            .map(|q| words.iter().map(|w| term_weight(q, &w.stem)).sum())
+            .collect();
+        let evidence = |title_may_hold: Vec<bool>| Evidence {
+            weights: weights.clone(),
+            title_may_hold,
+            min_length: words.len(),
+        };
+        let held = evidence(query.iter().map(|q| holds(q, &title)).collect());
+        assert_eq!(held.title_may_hold, [false, false, true]);
+        let bound = score_bound(&query, &held, 6.0);
+        assert!(score(&query, &words, &title, 6, 6.0).unwrap() <= bound);
+        assert!(score(&query, &words, &[], 6, 6.0).unwrap() <= bound);
+        assert!(score_bound(&query, &evidence(vec![false; 3]), 6.0) < bound);
+        // Nothing to match: no score, and no bound.
+        let nothing = Evidence {
+            weights: vec![0.0; 3],
+            title_may_hold: vec![false; 3],
+            min_length: 6,
+        };
+        assert_eq!(score_bound(&query, &nothing, 6.0), 0.0);
     }
 
     #[test]
