@@ -77,6 +77,16 @@ pub struct QueryWord {
     pub wholes: Vec<Whole>,
 }
 
+impl QueryWord {
+    /// The stems a passage word or index term may have to match this word: its own, its
+    /// compound parts' and those of the hyphenated words it is part of.
+    pub fn stems(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.stem.as_str())
+            .chain(self.parts.iter().map(|part| part.stem.as_str()))
+            .chain(self.wholes.iter().map(|whole| whole.stem.as_str()))
+    }
+}
+
 /// A hyphenated query word, of which a [`QueryWord`] is a part.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Whole {

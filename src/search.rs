@@ -1474,14 +1474,7 @@ fn reranked(
     let stems: Vec<&str> = query_words.iter().map(|q| q.stem.as_str()).collect();
     // A passage word matches a query word by its stem, its parts or a typo; its stem can be
     // a query word's or a query part's only if it begins with it (see `may_stem_to_any`).
-    let stems_and_parts: Vec<&str> = query_words
-        .iter()
-        .flat_map(|q| {
-            std::iter::once(q.stem.as_str())
-                .chain(q.parts.iter().map(|p| p.stem.as_str()))
-                .chain(q.wholes.iter().map(|w| w.stem.as_str()))
-        })
-        .collect();
+    let stems_and_parts: Vec<&str> = query_words.iter().flat_map(QueryWord::stems).collect();
     let typos = query_words.iter().any(|q| q.typo_distance.is_some());
     let mut verdicts = WordVerdicts::default();
     let mut analyse = |text: &str| -> (Vec<PassageWord>, usize) {
@@ -1584,14 +1577,7 @@ fn candidate_evidence(
     found: &[(f32, DocAddress)],
 ) -> Result<Vec<rank::Evidence>> {
     let fields = &index.fields;
-    let mut stems: Vec<&str> = query
-        .iter()
-        .flat_map(|q| {
-            std::iter::once(q.stem.as_str())
-                .chain(q.parts.iter().map(|part| part.stem.as_str()))
-                .chain(q.wholes.iter().map(|whole| whole.stem.as_str()))
-        })
-        .collect();
+    let mut stems: Vec<&str> = query.iter().flat_map(QueryWord::stems).collect();
     stems.sort_unstable();
     stems.dedup();
     let per_occurrence: Vec<Vec<f32>> = stems
