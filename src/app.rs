@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::{words, TermCache};
-use crate::index::{self, Reading, Stamp};
+use crate::index::{self, Reading};
 use crate::indexer::{self, IndexBusy, IndexConfig, Summary};
 use crate::output::{shortened, stderr_line, write_answer, Answer, Format};
 use crate::query::is_stop_word;
@@ -114,7 +114,7 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
             Err(err) if err.is::<IndexBusy>() => {
                 // Another process is updating it: search the last committed state meanwhile,
                 // if this version can search it.
-                if index::stamp(index_dir) == Some(Stamp::current()) {
+                if index::is_searchable(index_dir) {
                     stderr_line(format_args!(
                         "{} is being updated by another process; searching it as it is",
                         index_dir.display()
@@ -134,7 +134,7 @@ fn refresh_default_index(documents: &Path, index_dir: &Path) -> Result<()> {
             }
             // An index this version can search is still worth searching when it cannot be
             // brought up to date (a folder this user may only read).
-            Err(err) if index::stamp(index_dir) == Some(Stamp::current()) => {
+            Err(err) if index::is_searchable(index_dir) => {
                 stderr_line(format_args!(
                     "warning: {err:#}; searching {} as it is",
                     index_dir.display()

@@ -168,14 +168,30 @@ pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
 pub struct Stamp {
     pub schema: u32,
     pub analyzer: u32,
+    /// Whether compound parts were indexed (they are but to measure what they gain, see
+    /// `IndexConfig::split_compounds`): the re-ranker's score bounds count on them. Stamps
+    /// before schema 3 lack it, and are of another version anyway.
+    #[serde(default = "compound_parts_by_default")]
+    pub compound_parts: bool,
+}
+
+fn compound_parts_by_default() -> bool {
+    true
 }
 
 impl Stamp {
-    pub fn current() -> Stamp {
+    /// The stamp this version writes, for an index with or without compound parts.
+    pub fn current(compound_parts: bool) -> Stamp {
         Stamp {
             schema: SCHEMA_VERSION,
             analyzer: ANALYZER_VERSION,
+            compound_parts,
         }
+    }
+
+    /// Whether this version can search the index: its schema and analyzer are this one's.
+    pub fn is_searchable(&self) -> bool {
+        self.schema == SCHEMA_VERSION && self.analyzer == ANALYZER_VERSION
     }
 
     pub fn to_payload(&self) -> String {
@@ -202,6 +218,8 @@ pub struct OpenIndex {
     pub searcher: Searcher,
     /// Stems and compound splits already worked out, kept across the queries of a batch.
     pub terms: RefCell<TermCache>,
+    /// Whether compound parts were indexed (see [`Stamp::compound_parts`]).
+    pub compound_parts: bool,
 }
 
 /// How many queries an opened index will answer, which decides whether it keeps the blocks of
@@ -262,6 +280,7 @@ pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
         searcher: reader.searcher(),
         fields,
         terms: RefCell::new(TermCache::default()),
+        compound_parts: stamp(dir).is_none_or(|stamp| stamp.compound_parts),
     })
 }
 
@@ -283,6 +302,11 @@ pub fn stamp(dir: &Path) -> Option<Stamp> {
     let bytes = std::fs::read(dir.join("meta.json")).ok()?;
     let meta: Meta = serde_json::from_slice(&bytes).ok()?;
     serde_json::from_str(meta.payload.as_deref()?).ok()
+}
+
+/// Whether this version can search the index in `dir` (see [`Stamp::is_searchable`]).
+pub fn is_searchable(dir: &Path) -> bool {
+    stamp(dir).is_some_and(|stamp| stamp.is_searchable())
 }
 
 /// Whether the index in `dir` is fundstelle's, of whatever version: its last commit carries a
@@ -317,7 +341,7 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
         }
     };
     let stamp = stamp(dir);
-    if stamp != Some(Stamp::current()) {
+    if !stamp.as_ref().is_some_and(Stamp::is_searchable) {
         // A new index has its meta.json before its first commit: while that first build runs
         // (or after it was interrupted) the index is empty, not of another version.
         let empty = index

@@ -266,7 +266,7 @@ fn lock_error(err: LockError, dir: &Path) -> anyhow::Error {
 pub fn wait_for_writer(dir: &Path) {
     let mut pause = std::time::Duration::from_millis(10);
     loop {
-        if index::stamp(dir) == Some(Stamp::current()) {
+        if index::is_searchable(dir) {
             return;
         }
         // The lock, if taken here, is released at once: the caller runs the indexer again,
@@ -760,7 +760,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let (mut found, scopes, links) =
         find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
-    let rebuild = index::exists(&config.index_dir) && stamp != Some(Stamp::current());
+    let rebuild =
+        index::exists(&config.index_dir) && stamp != Some(Stamp::current(config.split_compounds));
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
     if rebuild && !index::is_ours(&config.index_dir) {
         bail!(
@@ -863,7 +864,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             })?;
         // The version was read before the lock: a run that held it may have rebuilt the index
         // for this version since, and then this run is an update like any other.
-        if index::stamp(&config.index_dir) == Some(Stamp::current()) {
+        if index::stamp(&config.index_dir) == Some(Stamp::current(config.split_compounds)) {
             drop(lock);
             return run(config);
         }
@@ -910,7 +911,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         manifest.files.remove(key);
         summary.removed += 1;
     }
-    let queue = Queue::default();
+    let queue = Queue::new(&fields);
     let progress = Progress::new(todo.iter().map(|(_, meta, _)| meta.len()).sum(), todo.len());
     for (number, (doc, meta, known)) in todo.into_iter().enumerate() {
         progress.file(number + 1, meta.len(), summary.passages);
@@ -965,9 +966,9 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         if split.passages.is_empty() {
             progress.warn(format_args!("{}: no text to index", doc.path.display()));
         }
-        // One batch: tantivy puts a batch's documents into one segment, in order, so that a
-        // file's passages stay together (see `Fields::file_start`).
-        let mut batch = Vec::with_capacity(split.passages.len() + 1);
+        // A file's passages go as one batch (a very long file's as several), which tantivy
+        // puts into one segment, in order (see `Fields::file_start`).
+        let mut batch = Vec::with_capacity(split.passages.len().min(MAX_QUEUED_PASSAGES) + 1);
         if !fresh {
             batch.push(UserOperation::Delete(Term::from_field_text(
                 fields.path,
@@ -980,11 +981,17 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // exact form that stands only in the title is found; the title's terms go once more
         // with the first passage after them, for the boost that every passage of the document
         // gets from its title (dev + laws MRR@10 0.902 → 0.900 against leaving them out).
-        queue.wait_for_room();
         for (i, passage) in split.passages.iter().enumerate() {
             let mut document = TantivyDocument::default();
             if i == 0 {
                 document.add_text(fields.file_start, file_start_marker(title_passage));
+            } else if i.is_multiple_of(MAX_QUEUED_PASSAGES) {
+                // A batch of its own, perhaps in another segment, whose title is not known
+                // from its start.
+                writer
+                    .run(std::mem::take(&mut batch))
+                    .context("indexing failed")?;
+                document.add_text(fields.file_start, file_start_marker(None));
             }
             if i == split.title_passages {
                 document.add_text(fields.title_terms, &split.title);
@@ -996,6 +1003,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             document.add_text(fields.title, &split.title);
             document.add_text(fields.text, &passage.text);
             document.add_text(fields.exact, &passage.text);
+            queue.wait_for_room(&writer)?;
             batch.push(UserOperation::Add(queue.enqueue(document)));
         }
         writer.run(batch).context("indexing failed")?;
@@ -1011,7 +1019,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 
     progress.writing();
     let mut commit = writer.prepare_commit().context("indexing failed")?;
-    commit.set_payload(&Stamp::current().to_payload());
+    commit.set_payload(&Stamp::current(config.split_compounds).to_payload());
     commit
         .commit()
         .with_context(|| format!("cannot commit index {}", target.display()))?;
@@ -1078,18 +1086,27 @@ fn share_or_warn(dir: &Path) {
 }
 
 /// Passages handed to tantivy and not yet taken by an indexing thread, at most (plus one
-/// file's): tantivy's queue holds up to 10,000 batches, and as each file is one batch, a
+/// batch): tantivy's queue holds up to 10,000 batches, and as each file is one batch, a
 /// reader faster than the indexing threads would otherwise queue the whole corpus (1.2 GB
-/// at 100 MB, against 0.4 GB with this bound).
+/// at 100 MB, against 0.4 GB with this bound). Also the most passages of one batch: a file
+/// of more goes as several.
 const MAX_QUEUED_PASSAGES: usize = 10_000;
 
 /// Counts the passages waiting in tantivy's queue (see [`MAX_QUEUED_PASSAGES`]).
-#[derive(Default)]
 struct Queue {
     waiting: Arc<AtomicUsize>,
+    /// A delete that deletes nothing (no path is empty), to ask a writer whether it works.
+    nothing: Term,
 }
 
 impl Queue {
+    fn new(fields: &index::Fields) -> Queue {
+        Queue {
+            waiting: Arc::default(),
+            nothing: Term::from_field_text(fields.path, ""),
+        }
+    }
+
     /// `document`, counted until an indexing thread is done with it.
     fn enqueue(&self, document: TantivyDocument) -> Queued {
         self.waiting.fetch_add(1, Ordering::Relaxed);
@@ -1100,10 +1117,20 @@ impl Queue {
     }
 
     /// Waits while the queue is full; the indexing threads, busy with it, need no hurry.
-    fn wait_for_room(&self) {
+    /// If they died (a full disk), nothing leaves the queue: every second of waiting asks
+    /// `writer` whether it still works, with an operation that changes nothing.
+    fn wait_for_room(&self, writer: &IndexWriter<Queued>) -> Result<()> {
+        let mut waited = 0u32;
         while self.waiting.load(Ordering::Relaxed) >= MAX_QUEUED_PASSAGES {
             std::thread::sleep(std::time::Duration::from_millis(1));
+            waited += 1;
+            if waited.is_multiple_of(1000) {
+                writer
+                    .run([UserOperation::Delete(self.nothing.clone())])
+                    .context("indexing failed")?;
+            }
         }
+        Ok(())
     }
 }
 
@@ -1267,14 +1294,29 @@ mod tests {
 
     #[test]
     fn a_queued_passage_counts_until_tantivy_drops_it() {
-        let queue = Queue::default();
+        let dir = tempfile::tempdir().unwrap();
+        let (index, fields) = index::open_or_create(dir.path(), true).unwrap();
+        let writer: IndexWriter<Queued> = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let queue = Queue::new(&fields);
         let first = queue.enqueue(TantivyDocument::default());
         let second = queue.enqueue(TantivyDocument::default());
         assert_eq!(queue.waiting.load(Ordering::Relaxed), 2);
         drop(first);
         drop(second);
         assert_eq!(queue.waiting.load(Ordering::Relaxed), 0);
-        queue.wait_for_room();
+        // A full queue waits for the indexing threads, asking the writer every second
+        // whether it still works, and goes on once they have taken enough.
+        let full: Vec<Queued> = (0..MAX_QUEUED_PASSAGES)
+            .map(|_| queue.enqueue(TantivyDocument::default()))
+            .collect();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(1_200));
+                drop(full);
+            });
+            queue.wait_for_room(&writer).unwrap();
+        });
+        assert_eq!(queue.waiting.load(Ordering::Relaxed), 0);
     }
 
     /// Only a lock that another process holds is worth waiting for: a search waited forever

@@ -1275,7 +1275,13 @@ fn top_passages(
     terms: &mut TermCache,
 ) -> Result<Vec<(f32, DocAddress, TantivyDocument)>> {
     if let Some(rerank) = &plan.rerank {
-        return reranked(index, rerank, limit, terms, Bounds::PassOver);
+        // Without compound parts in the index, the bounds would miss matches of parts.
+        let bounds = if index.compound_parts {
+            Bounds::PassOver
+        } else {
+            Bounds::ScoreAll
+        };
+        return reranked(index, rerank, limit, terms, bounds);
     }
     let Some(whole_words) = &plan.whole_words else {
         return with_stored(index, top_docs(index, plan.query.as_ref(), limit)?);
@@ -1409,8 +1415,8 @@ enum Bounds {
     /// page's last score: the same page as scoring all (a test compares them), from fewer
     /// passages read.
     PassOver,
-    /// Score every candidate: what `PassOver` is checked against.
-    #[cfg(test)]
+    /// Score every candidate, unbounded: for an index without compound parts, whose
+    /// matches of a part no term bounds, and what `PassOver` is checked against.
     ScoreAll,
 }
 
@@ -1491,26 +1497,32 @@ fn reranked(
     loop {
         let found = candidates(index, per_word, depth)?;
         let mut order = Vec::with_capacity(found.len());
-        for (evidence, (_, address)) in candidate_evidence(index, &query_words, &found)?
-            .into_iter()
-            .zip(found)
-        {
-            let bound = rank::score_bound(&query_words, &evidence, average_length);
-            // No query word can match: the re-ranker would give it no score.
-            if bound > 0.0 || bounds != Bounds::PassOver {
-                order.push((bound, address));
+        match bounds {
+            Bounds::PassOver => {
+                let evidence = candidate_evidence(index, &query_words, &found)?;
+                for (evidence, (_, address)) in evidence.into_iter().zip(found) {
+                    let bound = rank::score_bound(&query_words, &evidence, average_length);
+                    // No query word can match: the re-ranker would give it no score.
+                    if bound > 0.0 {
+                        order.push((bound, address));
+                    }
+                }
+                order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            }
+            Bounds::ScoreAll => {
+                order.extend(
+                    found
+                        .into_iter()
+                        .map(|(_, address)| (f32::INFINITY, address)),
+                );
             }
         }
-        order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut scored = Vec::with_capacity(limit);
+        let mut scored = Vec::with_capacity(order.len().min(limit));
         // The best scores so far, best first, at most `limit`.
-        let mut page: Vec<f32> = Vec::with_capacity(limit + 1);
+        let mut page: Vec<f32> = Vec::with_capacity(order.len().min(limit) + 1);
         for (bound, address) in order {
             // The candidates left, bounded no higher, cannot reach the page.
-            if bounds == Bounds::PassOver
-                && page.len() == limit
-                && bound * BOUND_SLACK < page[limit - 1]
-            {
+            if page.len() == limit && bound * BOUND_SLACK < page[limit - 1] {
                 break;
             }
             // Stored passages are read only now: for the candidates that may make the page.
@@ -1821,6 +1833,79 @@ mod tests {
             }
         }
         assert_eq!(reranked_queries, queries.len() * 3);
+        assert!(index.compound_parts);
+    }
+
+    /// An index built without compound parts (only to measure what they gain) says so, and
+    /// its candidates are all scored: no term would bound a match of a part.
+    #[test]
+    fn an_index_without_compound_parts_is_searched_unbounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        write_corpus(&docs, 20, 4);
+        let config = IndexConfig {
+            paths: vec![docs],
+            index_dir: dir.path().join("index"),
+            split_compounds: false,
+        };
+        indexer::run(&config).unwrap();
+        let index = index::open(&config.index_dir, Reading::ManyQueries).unwrap();
+        assert!(!index.compound_parts);
+        // Passing over by bounds would trip the check of each score against its bound.
+        for query in [
+            "Kabinettssitzung Strategie Tier",
+            "Straßenverkehr Eltern Gesetz",
+            "Elternzeit Tier Verordnung",
+            "Tiere Gesetzes Behörden Strategie",
+        ] {
+            for limit in [1, 3, 10] {
+                let hits = search(&index, query, limit, Matching::Stemmed).unwrap();
+                assert!(!hits.is_empty(), "{query:?}");
+            }
+        }
+    }
+
+    /// A file of more passages than one batch holds goes to tantivy as several; the title
+    /// of the later ones is unknown from their start, and still bounds their scores.
+    #[test]
+    fn a_file_longer_than_one_batch_is_bounded_with_its_title() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        let mut text = String::from("Kabinett Strategie\n\n");
+        for i in 0..10_050 {
+            let word = if i % 7 == 0 { "Behörde" } else { "Sitzung" };
+            text.push_str(&format!("Hier {word} und Nr {i}.\n\n"));
+        }
+        std::fs::write(docs.join("lang.txt"), text).unwrap();
+        write_corpus(&docs, 10, 3);
+        let config = IndexConfig {
+            paths: vec![docs],
+            index_dir: dir.path().join("index"),
+            split_compounds: true,
+        };
+        indexer::run(&config).unwrap();
+        let index = index::open(&config.index_dir, Reading::ManyQueries).unwrap();
+        let terms = &mut *index.terms.borrow_mut();
+        for query in [
+            "Kabinett Sitzung Behörde",
+            "Strategie Behörde",
+            "Sitzung Verkehr",
+        ] {
+            let plan = build(query, &index, Matching::Stemmed, terms, FunctionWords::Drop).unwrap();
+            let rerank = plan.rerank.as_ref().unwrap();
+            let mut page = |bounds| -> Vec<(f32, DocAddress)> {
+                reranked(&index, rerank, 10, &mut *terms, bounds)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(score, address, _)| (score, address))
+                    .collect()
+            };
+            let all = page(Bounds::ScoreAll);
+            assert!(!all.is_empty(), "{query:?}");
+            assert_eq!(page(Bounds::PassOver), all, "{query:?}");
+        }
     }
 
     #[test]

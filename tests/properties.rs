@@ -952,7 +952,7 @@ fn single_segment_index(passages: &[&str]) -> (TempDir, OpenIndex) {
         writer.add_document(document).unwrap();
     }
     let mut commit = writer.prepare_commit().unwrap();
-    commit.set_payload(&index::Stamp::current().to_payload());
+    commit.set_payload(&index::Stamp::current(true).to_payload());
     commit.commit().unwrap();
     let open = index::open(dir.path(), index::Reading::OneQuery).unwrap();
     (dir, open)
