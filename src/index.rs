@@ -73,10 +73,12 @@ pub struct Fields {
     /// to every passage from the stored title.
     pub title_terms: Field,
     /// Marks a file's first passage, with as many tokens as one more than the passages before
-    /// the one holding `title_terms` (see [`file_start_marker`]). A file's passages
-    /// are one batch, one run of documents in a segment, so that the re-ranker finds any
-    /// passage's title terms from the lengths tantivy keeps for this field, a byte per
-    /// passage, before reading the passage (see `search::candidate_evidence`).
+    /// the one holding `title_terms` (see [`file_start_marker`]). A file's passages go to
+    /// tantivy as one batch (one per 10,000 passages of a longer file, each marked, the later
+    /// ones with the title unknown), and a batch is one run of documents in a segment, so
+    /// that the re-ranker finds any passage's title terms from the lengths tantivy keeps for
+    /// this field, a byte per passage, before reading the passage (see
+    /// `search::candidate_evidence`).
     pub file_start: Field,
     /// The passage text, stemmed, with positions for phrases; stored for display.
     pub text: Field,
@@ -169,8 +171,9 @@ pub struct Stamp {
     pub schema: u32,
     pub analyzer: u32,
     /// Whether compound parts were indexed (they are but to measure what they gain, see
-    /// `IndexConfig::split_compounds`): the re-ranker's score bounds count on them. Stamps
-    /// before schema 3 lack it, and are of another version anyway.
+    /// `IndexConfig::split_compounds`): the re-ranker's score bounds count on them. A stamp
+    /// written before it was recorded reads as having them, as every index the command line
+    /// builds has.
     #[serde(default = "compound_parts_by_default")]
     pub compound_parts: bool,
 }

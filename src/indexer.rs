@@ -1085,11 +1085,11 @@ fn share_or_warn(dir: &Path) {
     }
 }
 
-/// Passages handed to tantivy and not yet taken by an indexing thread, at most (plus one
-/// batch): tantivy's queue holds up to 10,000 batches, and as each file is one batch, a
-/// reader faster than the indexing threads would otherwise queue the whole corpus (1.2 GB
-/// at 100 MB, against 0.4 GB with this bound). Also the most passages of one batch: a file
-/// of more goes as several.
+/// Passages built for tantivy and not yet taken by an indexing thread, at most (the batch
+/// being built counts too): tantivy's queue holds up to 10,000 batches, and as each file is
+/// one batch, a reader faster than the indexing threads would otherwise queue the whole
+/// corpus (1.2 GB at 100 MB, against 0.4 GB with this bound). Also the most passages of one
+/// batch: a file of more goes as several.
 const MAX_QUEUED_PASSAGES: usize = 10_000;
 
 /// Counts the passages waiting in tantivy's queue (see [`MAX_QUEUED_PASSAGES`]).
