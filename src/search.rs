@@ -1678,9 +1678,9 @@ fn candidate_evidence(
     Ok(evidence)
 }
 
-/// The last passage up to `doc` that starts a file, from the lengths of `file_start` (a
-/// byte per passage, 0 but at a file's first): read eight at a time, as a law has thousands
-/// of passages.
+/// The last passage up to `doc` that starts a file (or a later batch of a long one), from the
+/// lengths of `file_start` (a byte per passage, 0 but where one starts): read eight at a
+/// time, as a law has thousands of passages.
 fn file_start(lengths: &[u8], doc: DocId) -> Option<DocId> {
     let mut end = (doc as usize + 1).min(lengths.len());
     while end >= 8 {
