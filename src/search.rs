@@ -1502,9 +1502,10 @@ fn reranked(
                 let evidence = candidate_evidence(index, &query_words, &found)?;
                 for (evidence, (_, address)) in evidence.into_iter().zip(found) {
                     let bound = rank::score_bound(&query_words, &evidence, average_length);
+                    let titled = evidence.title_may_hold.contains(&true);
                     // No query word can match: the re-ranker would give it no score.
                     if bound > 0.0 {
-                        order.push((bound, address));
+                        order.push((bound, address, titled));
                     }
                 }
                 order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -1513,14 +1514,14 @@ fn reranked(
                 order.extend(
                     found
                         .into_iter()
-                        .map(|(_, address)| (f32::INFINITY, address)),
+                        .map(|(_, address)| (f32::INFINITY, address, true)),
                 );
             }
         }
         let mut scored = Vec::with_capacity(order.len().min(limit));
         // The best scores so far, best first, at most `limit`.
         let mut page: Vec<f32> = Vec::with_capacity(order.len().min(limit) + 1);
-        for (bound, address) in order {
+        for (bound, address, titled) in order {
             // The candidates left, bounded no higher, cannot reach the page.
             if page.len() == limit && bound * BOUND_SLACK < page[limit - 1] {
                 break;
@@ -1532,15 +1533,16 @@ fn reranked(
             let text = stored_text(&doc, fields.text);
             let (passage, length) = analyse(text);
             let title = stored_text(&doc, fields.title);
-            // Analysed once per document, not per candidate.
-            if !titles.contains_key(title) {
-                let (title_words, _) = analyse(title);
-                titles.insert(title.to_owned(), title_words);
-            }
-            // A heading of the title is credited once, as a passage, not again as its title.
-            let title_words = if is_title_heading(text, title) {
+            // A heading of the title is credited once, as a passage, not again as its title;
+            // a title whose terms hold no query word's is no use either.
+            let title_words = if !titled || is_title_heading(text, title) {
                 &[][..]
             } else {
+                // Analysed once per document, not per candidate.
+                if !titles.contains_key(title) {
+                    let (title_words, _) = analyse(title);
+                    titles.insert(title.to_owned(), title_words);
+                }
                 &titles[title][..]
             };
             let Some(score) =
