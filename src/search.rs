@@ -1779,6 +1779,18 @@ mod tests {
         }
     }
 
+    /// Indexes (or updates the index of) `dir`'s folder `docs` into its folder `index`, and
+    /// opens it.
+    fn index_of(dir: &std::path::Path, split_compounds: bool) -> OpenIndex {
+        let config = IndexConfig {
+            paths: vec![dir.join("docs")],
+            index_dir: dir.join("index"),
+            split_compounds,
+        };
+        indexer::run(&config).unwrap();
+        index::open(&config.index_dir, Reading::ManyQueries).unwrap()
+    }
+
     /// Passing over candidates by their score bounds gives the page that scoring every
     /// candidate gives (same passages, scores and order), on an index of several segments
     /// with deleted passages, for queries with compounds, hyphenated words and typos; and no
@@ -1789,16 +1801,10 @@ mod tests {
         let docs = dir.path().join("docs");
         std::fs::create_dir(&docs).unwrap();
         write_corpus(&docs, 60, 1);
-        let config = IndexConfig {
-            paths: vec![docs.clone()],
-            index_dir: dir.path().join("index"),
-            split_compounds: true,
-        };
-        indexer::run(&config).unwrap();
+        index_of(dir.path(), true);
         // Rewritten files: their old passages are deleted, the new ones in another segment.
         write_corpus(&docs, 12, 2);
-        indexer::run(&config).unwrap();
-        let index = index::open(&config.index_dir, Reading::ManyQueries).unwrap();
+        let index = index_of(dir.path(), true);
         assert!(index.searcher.segment_readers().len() > 1);
         let queries = [
             "Behörde Kommunikation",
@@ -1830,13 +1836,7 @@ mod tests {
         let docs = dir.path().join("docs");
         std::fs::create_dir(&docs).unwrap();
         write_corpus(&docs, 20, 4);
-        let config = IndexConfig {
-            paths: vec![docs],
-            index_dir: dir.path().join("index"),
-            split_compounds: false,
-        };
-        indexer::run(&config).unwrap();
-        let index = index::open(&config.index_dir, Reading::ManyQueries).unwrap();
+        let index = index_of(dir.path(), false);
         assert!(!index.compound_parts);
         // Passing over by bounds would trip the check of each score against its bound.
         for query in [
@@ -1866,13 +1866,7 @@ mod tests {
         }
         std::fs::write(docs.join("lang.txt"), text).unwrap();
         write_corpus(&docs, 10, 3);
-        let config = IndexConfig {
-            paths: vec![docs],
-            index_dir: dir.path().join("index"),
-            split_compounds: true,
-        };
-        indexer::run(&config).unwrap();
-        let index = index::open(&config.index_dir, Reading::ManyQueries).unwrap();
+        let index = index_of(dir.path(), true);
         for query in [
             "Kabinett Sitzung Behörde",
             "Strategie Behörde",
