@@ -279,7 +279,7 @@ pub fn score(
     if query.is_empty() {
         return None;
     }
-    let norm = K1 * (1.0 - B + B * length as f32 / average_length.max(1.0));
+    let norm = length_norm(length as f32, average_length);
     let total_idf: f32 = query.iter().map(|q| q.idf).sum::<f32>().max(f32::EPSILON);
     let mut bm25 = 0.0;
     let mut covered_idf = 0.0;
@@ -295,13 +295,9 @@ pub fn score(
             }
         }
         let in_title = holds(q, title);
-        if tf > 0.0 {
-            let weight = if in_title { TITLE_WORD_IN_TEXT } else { 1.0 };
-            bm25 += weight * q.idf * tf * (K1 + 1.0) / (tf + norm);
-        }
-        if in_title {
-            bm25 += TITLE_WEIGHT * q.idf;
-        }
+        let (in_text, by_title) = word_score(q, tf, in_title, norm);
+        bm25 += in_text;
+        bm25 += by_title;
         if tf > 0.0 || in_title {
             covered_idf += q.idf;
         }
@@ -310,12 +306,45 @@ pub fn score(
         return None;
     }
     let coordination = covered_idf / total_idf;
-    let proximity = if query.len() > 1 {
-        closest_distinct(&mut hits, query.len()).saturating_sub(1) as f32 / (query.len() - 1) as f32
+    let closest = closest_distinct(&mut hits, query.len());
+    Some(bm25 * coordination * proximity_factor(closest, query.len()))
+}
+
+/// BM25's length normalisation (with [`B`]) of a passage of `length` tokens.
+fn length_norm(length: f32, average_length: f32) -> f32 {
+    K1 * (1.0 - B + B * length / average_length.max(1.0))
+}
+
+/// One query word's share of a passage's BM25 sum, as (from the passage, from the title):
+/// its matches' summed weight `tf` saturated (to its limit if infinite), counting
+/// [`TITLE_WORD_IN_TEXT`] where the title holds the word too, and the title's own
+/// [`TITLE_WEIGHT`].
+fn word_score(query: &QueryWord, tf: f32, in_title: bool, norm: f32) -> (f32, f32) {
+    let weight = if in_title { TITLE_WORD_IN_TEXT } else { 1.0 };
+    let in_text = if tf.is_infinite() {
+        weight * query.idf * (K1 + 1.0)
+    } else if tf > 0.0 {
+        weight * query.idf * tf * (K1 + 1.0) / (tf + norm)
     } else {
         0.0
     };
-    Some(bm25 * coordination * (1.0 + PROXIMITY_GAIN * proximity))
+    let by_title = if in_title {
+        TITLE_WEIGHT * query.idf
+    } else {
+        0.0
+    };
+    (in_text, by_title)
+}
+
+/// What proximity multiplies a score by when at most `closest` distinct query words of
+/// `query_words` stand within one window.
+fn proximity_factor(closest: usize, query_words: usize) -> f32 {
+    let proximity = if query_words > 1 {
+        closest.saturating_sub(1) as f32 / (query_words - 1) as f32
+    } else {
+        0.0
+    };
+    1.0 + PROXIMITY_GAIN * proximity
 }
 
 /// What the index tells of a candidate passage before it is read, enough to bound its
@@ -360,7 +389,7 @@ pub fn term_weight(query: &QueryWord, stem: &str) -> f32 {
 /// if all matched words stood together). Candidates whose bound falls below the page's last
 /// score need not be read.
 pub fn score_bound(query: &[QueryWord], evidence: &Evidence, average_length: f32) -> f32 {
-    let norm = K1 * (1.0 - B + B * evidence.min_length as f32 / average_length.max(1.0));
+    let norm = length_norm(evidence.min_length as f32, average_length);
     let total_idf: f32 = query.iter().map(|q| q.idf).sum::<f32>().max(f32::EPSILON);
     let mut bm25 = 0.0;
     let mut covered_idf = 0.0;
@@ -370,37 +399,22 @@ pub fn score_bound(query: &[QueryWord], evidence: &Evidence, average_length: f32
         .zip(&evidence.weights)
         .zip(&evidence.title_may_hold)
     {
-        let saturated = if tf.is_infinite() {
-            q.idf * (K1 + 1.0)
-        } else {
-            q.idf * tf * (K1 + 1.0) / (tf + norm)
-        };
-        let in_text = tf > 0.0;
-        let without_title = if in_text { saturated } else { 0.0 };
-        let with_title = if in_text {
-            TITLE_WORD_IN_TEXT * saturated + TITLE_WEIGHT * q.idf
-        } else {
-            TITLE_WEIGHT * q.idf
-        };
+        let (without_title, _) = word_score(q, tf, false, norm);
+        let (in_text, by_title) = word_score(q, tf, true, norm);
         bm25 += if in_title {
-            without_title.max(with_title)
+            without_title.max(in_text + by_title)
         } else {
             without_title
         };
-        if in_text || in_title {
+        if tf > 0.0 || in_title {
             covered_idf += q.idf;
         }
-        matched += usize::from(in_text);
+        matched += usize::from(tf > 0.0);
     }
     if matched == 0 {
         return 0.0;
     }
-    let proximity = if query.len() > 1 {
-        (matched - 1) as f32 / (query.len() - 1) as f32
-    } else {
-        0.0
-    };
-    bm25 * (covered_idf / total_idf) * (1.0 + PROXIMITY_GAIN * proximity)
+    bm25 * (covered_idf / total_idf) * proximity_factor(matched, query.len())
 }
 
 /// The largest number of distinct query words within any window of [`PROXIMITY_WINDOW`]
