@@ -261,7 +261,7 @@ pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
             dir.display()
         );
     }
-    let index = open_checked(dir)?;
+    let (index, stamp) = open_checked(dir)?;
     let fields = Fields::from_schema(&index.schema())?;
     let reader: IndexReader = index
         .reader_builder()
@@ -283,7 +283,7 @@ pub fn open(dir: &Path, reading: Reading) -> Result<OpenIndex> {
         searcher: reader.searcher(),
         fields,
         terms: RefCell::new(TermCache::default()),
-        compound_parts: stamp(dir).is_none_or(|stamp| stamp.compound_parts),
+        compound_parts: stamp.compound_parts,
     })
 }
 
@@ -327,10 +327,11 @@ pub fn is_ours(dir: &Path) -> bool {
         })
 }
 
-/// Opens the tantivy index in `dir`, refusing an index whose schema or analyzer differs from
-/// this build's. Searching analyses queries itself, so the analyzers are registered only for
-/// writing (see [`open_or_create`]): opening stays cheap.
-pub fn open_checked(dir: &Path) -> Result<Index> {
+/// Opens the tantivy index in `dir`, with the stamp of its last commit, refusing an index
+/// whose schema or analyzer differs from this build's. Searching analyses queries itself, so
+/// the analyzers are registered only for writing (see [`open_or_create`]): opening stays
+/// cheap.
+pub fn open_checked(dir: &Path) -> Result<(Index, Stamp)> {
     let index = match IndexDirectory::open(dir).and_then(Index::open) {
         Ok(index) => index,
         Err(err) => {
@@ -343,25 +344,27 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
             });
         }
     };
-    let stamp = stamp(dir);
-    if !stamp.as_ref().is_some_and(Stamp::is_searchable) {
-        // A new index has its meta.json before its first commit: while that first build runs
-        // (or after it was interrupted) the index is empty, not of another version.
-        let empty = index
-            .searchable_segment_metas()
-            .is_ok_and(|metas| metas.is_empty());
-        if stamp.is_none() && empty {
+    let stamp = match stamp(dir) {
+        Some(stamp) if stamp.is_searchable() => stamp,
+        stamp => {
+            // A new index has its meta.json before its first commit: while that first build
+            // runs (or after it was interrupted) the index is empty, not of another version.
+            let empty = index
+                .searchable_segment_metas()
+                .is_ok_and(|metas| metas.is_empty());
+            if stamp.is_none() && empty {
+                bail!(
+                    "index {} holds nothing yet: its first `fundstelle index` run is still going, or was interrupted (run it again)",
+                    dir.display()
+                );
+            }
             bail!(
-                "index {} holds nothing yet: its first `fundstelle index` run is still going, or was interrupted (run it again)",
+                "index {} was built by another version of fundstelle; rebuild it with `fundstelle index PATH --index {}`",
+                dir.display(),
                 dir.display()
             );
         }
-        bail!(
-            "index {} was built by another version of fundstelle; rebuild it with `fundstelle index PATH --index {}`",
-            dir.display(),
-            dir.display()
-        );
-    }
+    };
     if index.schema() != schema() {
         bail!(
             "index {} has another schema; rebuild it with `fundstelle index PATH --index {}`",
@@ -369,7 +372,7 @@ pub fn open_checked(dir: &Path) -> Result<Index> {
             dir.display()
         );
     }
-    Ok(index)
+    Ok((index, stamp))
 }
 
 /// tantivy's memory-mapped directory, except for the lock that a reader takes while it opens
@@ -469,7 +472,7 @@ pub fn refuse_a_file(dir: &Path) -> Result<()> {
 /// Opens the index in `dir` for writing, creating it (and the folder) if needed.
 pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Fields)> {
     let index = if exists(dir) {
-        open_checked(dir)?
+        open_checked(dir)?.0
     } else {
         refuse_a_file(dir)?;
         std::fs::create_dir_all(dir)
