@@ -1779,6 +1779,14 @@ mod tests {
         }
     }
 
+    /// A temporary folder with an empty folder `docs` in it (see [`index_of`]).
+    fn docs_folder() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        (dir, docs)
+    }
+
     /// Indexes (or updates the index of) `dir`'s folder `docs` into its folder `index`, and
     /// opens it.
     fn index_of(dir: &std::path::Path, split_compounds: bool) -> OpenIndex {
@@ -1797,9 +1805,7 @@ mod tests {
     /// candidate scores above its bound (checked as it is scored, in debug builds).
     #[test]
     fn candidates_passed_over_by_their_bounds_could_not_have_made_the_page() {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = dir.path().join("docs");
-        std::fs::create_dir(&docs).unwrap();
+        let (dir, docs) = docs_folder();
         write_corpus(&docs, 60, 1);
         index_of(dir.path(), true);
         // Rewritten files: their old passages are deleted, the new ones in another segment.
@@ -1832,9 +1838,7 @@ mod tests {
     /// its candidates are all scored: no term would bound a match of a part.
     #[test]
     fn an_index_without_compound_parts_is_searched_unbounded() {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = dir.path().join("docs");
-        std::fs::create_dir(&docs).unwrap();
+        let (dir, docs) = docs_folder();
         write_corpus(&docs, 20, 4);
         let index = index_of(dir.path(), false);
         assert!(!index.compound_parts);
@@ -1856,9 +1860,7 @@ mod tests {
     /// of the later ones is unknown from their start, and still bounds their scores.
     #[test]
     fn a_file_longer_than_one_batch_is_bounded_with_its_title() {
-        let dir = tempfile::tempdir().unwrap();
-        let docs = dir.path().join("docs");
-        std::fs::create_dir(&docs).unwrap();
+        let (dir, docs) = docs_folder();
         let mut text = String::from("Kabinett Strategie\n\n");
         for i in 0..10_050 {
             let word = if i % 7 == 0 { "Behörde" } else { "Sitzung" };
