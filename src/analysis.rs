@@ -631,14 +631,35 @@ pub struct PassageWord {
 /// What one query made of each distinct written word it met, so that each is judged once
 /// however often it occurs in the passages looked at (German text is Zipfian). Keyed by the
 /// word's entry in the thread's [`WordCache`], and forgotten when that cache starts afresh.
-#[derive(Default)]
-pub struct WordVerdicts {
+#[derive(Debug)]
+pub struct WordVerdicts<V> {
     generation: u64,
-    verdicts: FxHashMap<usize, Verdict>,
+    verdicts: FxHashMap<usize, V>,
 }
 
+impl<V> Default for WordVerdicts<V> {
+    fn default() -> Self {
+        WordVerdicts {
+            generation: 0,
+            verdicts: FxHashMap::default(),
+        }
+    }
+}
+
+impl<V> WordVerdicts<V> {
+    /// Forgets the verdicts if `cache` started afresh since they were given: its entries'
+    /// numbers name other words now.
+    fn follow(&mut self, cache: &WordCache) {
+        if self.generation != cache.generation {
+            self.verdicts.clear();
+            self.generation = cache.generation;
+        }
+    }
+}
+
+/// The re-ranker's verdict on a written word (see [`relevant_words`]).
 #[derive(Debug, Clone, Copy)]
-struct Verdict {
+pub struct Verdict {
     keep: bool,
     parts: usize,
 }
@@ -653,7 +674,7 @@ struct Verdict {
 /// them all would be most of the work.
 pub fn relevant_words(
     text: &str,
-    verdicts: &mut WordVerdicts,
+    verdicts: &mut WordVerdicts<Verdict>,
     split_if: impl Fn(&str) -> bool,
     may_keep: impl Fn(&str) -> bool,
     keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
@@ -661,10 +682,7 @@ pub fn relevant_words(
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.analyze(text);
-        if verdicts.generation != cache.generation {
-            verdicts.verdicts.clear();
-            verdicts.generation = cache.generation;
-        }
+        verdicts.follow(&cache);
         let mut kept = Vec::new();
         let mut length = 0;
         for i in 0..cache.words.len() {
@@ -700,6 +718,35 @@ pub fn relevant_words(
             }
         }
         (kept, length)
+    })
+}
+
+/// The byte ranges of the words of `text` (as [`words`] gives them, in the same order) that
+/// `mark` accepts. Each distinct written word is judged once per `marks`, and taken from the
+/// thread's [`WordCache`]: the hits a re-ranked query shows are passages its re-ranker has
+/// just read, so their words are not normalized again, and a word repeated across the hits
+/// is judged once.
+pub fn marked_words(
+    text: &str,
+    marks: &mut WordVerdicts<bool>,
+    mut mark: impl FnMut(&Word) -> bool,
+) -> Vec<(usize, usize)> {
+    WORD_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.analyze(text);
+        marks.follow(&cache);
+        let cache = &*cache;
+        cache
+            .words
+            .iter()
+            .filter(|&&(span, id)| {
+                *marks
+                    .verdicts
+                    .entry(id)
+                    .or_insert_with(|| mark(&cache.word(id, text, &span)))
+            })
+            .map(|(span, _)| (span.start, span.end))
+            .collect()
     })
 }
 
@@ -823,6 +870,18 @@ impl WordCache {
         }
     }
 
+    /// Entry `id`, the word at `span` of `text`, as [`words`] gives it.
+    fn word(&self, id: usize, text: &str, span: &Span) -> Word {
+        Word {
+            start: span.start,
+            end: span.end,
+            position: span.position,
+            exact: self.entries[id].exact.to_string(),
+            is_hyphen_compound: span.is_hyphen_compound,
+            capitalized: is_capitalized(&text[span.start..span.end], span.is_hyphen_compound),
+        }
+    }
+
     /// The stem of entry `id`.
     fn stem(&mut self, id: usize) -> &Rc<str> {
         let entry = &mut self.entries[id];
@@ -835,15 +894,7 @@ impl WordCache {
     /// Stems of the compound parts of entry `id`, the word at `span` of `text`.
     fn parts(&mut self, id: usize, text: &str, span: &Span) -> &[Box<str>] {
         if self.entries[id].parts.is_none() {
-            let written = &text[span.start..span.end];
-            let word = Word {
-                start: span.start,
-                end: span.end,
-                position: span.position,
-                exact: self.entries[id].exact.to_string(),
-                is_hyphen_compound: span.is_hyphen_compound,
-                capitalized: is_capitalized(written, span.is_hyphen_compound),
-            };
+            let word = self.word(id, text, span);
             let parts = self.terms.part_stems(&word);
             self.entries[id].parts = Some(parts.into_iter().map(Into::into).collect());
         }
@@ -939,6 +990,31 @@ mod tests {
         let everything = judged(&|_| true);
         assert_eq!(everything.0.len(), 10, "{everything:?}");
         assert_eq!(judged(&|exact| may_stem_to_any(exact, &stems)), everything);
+    }
+
+    #[test]
+    fn marked_words_are_the_words_a_judge_accepts_each_written_word_judged_once() {
+        let text = "Die Behörde und die Behörden-Stelle: die Behörde prüft, die Behörde zahlt.";
+        let mark = |word: &Word| word.exact.starts_with("behörde") || word.is_hyphen_compound;
+        let expected: Vec<(usize, usize)> = words(text)
+            .iter()
+            .filter(|word| mark(word))
+            .map(|word| (word.start, word.end))
+            .collect();
+        assert_eq!(expected.len(), 5, "{expected:?}");
+        let judged = std::cell::Cell::new(0);
+        let mut marks = WordVerdicts::default();
+        let mut counted = |word: &Word| {
+            judged.set(judged.get() + 1);
+            mark(word)
+        };
+        assert_eq!(marked_words(text, &mut marks, &mut counted), expected);
+        // Die, Behörde, und, die, Behörden-Stelle, Behörden, Stelle, prüft, zahlt.
+        assert_eq!(judged.get(), 9);
+        // A second text reuses what the first one's words were judged.
+        let other = "Die Behörde zahlt.";
+        assert_eq!(marked_words(other, &mut marks, &mut counted), [(4, 12)]);
+        assert_eq!(judged.get(), 9);
     }
 
     #[test]

@@ -17,8 +17,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
 
 use crate::analysis::{
-    may_contain_any, may_stem_to_any, relevant_words, words, PassageWord, TermCache, Word,
-    WordVerdicts,
+    marked_words, may_contain_any, may_stem_to_any, relevant_words, words, PassageWord, TermCache,
+    Word, WordVerdicts,
 };
 use crate::index::{stored_text, stored_u64, title_passage_offset, Fields, OpenIndex};
 use crate::passage::is_title_heading;
@@ -111,19 +111,40 @@ struct Highlighter {
     /// Phrases as (position offset, key) pairs; keys are stems, or exact forms with `exact_keys`.
     phrases: Vec<Vec<(usize, String)>>,
     exact_keys: bool,
+    /// Whether each distinct written word met in the hits so far is marked: without typos or
+    /// phrases, that depends on the word alone.
+    marks: WordVerdicts<bool>,
 }
 
 impl Highlighter {
     /// Byte ranges of the matched words in `text`, and the corrections seen there (a query
     /// word the index does not know, and the word of the text that stood in for it).
-    fn ranges(&self, text: &str, terms: &mut TermCache) -> (Vec<(usize, usize)>, Vec<Correction>) {
-        let ws = words(text);
+    fn ranges(
+        &mut self,
+        text: &str,
+        terms: &mut TermCache,
+    ) -> (Vec<(usize, usize)>, Vec<Correction>) {
         let stems: Vec<&str> = self
             .stems
             .iter()
             .chain(&self.wholes)
             .map(String::as_str)
             .collect();
+        if self.typos.is_empty() && self.phrases.is_empty() {
+            let mut marks = std::mem::take(&mut self.marks);
+            let marked = marked_words(text, &mut marks, |word| {
+                // Stemming every word of a hit is most of the work; most words cannot match.
+                let stem = if may_stem_to_any(&word.exact, &stems) {
+                    terms.stem(&word.exact)
+                } else {
+                    String::new()
+                };
+                self.matches(word, &stem, &stems, terms)
+            });
+            self.marks = marks;
+            return (merged(marked), Vec::new());
+        }
+        let ws = words(text);
         let mut marked = vec![false; ws.len()];
         let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
@@ -154,30 +175,33 @@ impl Highlighter {
                     }
                 }
             }
-            marked[i] |= self.exacts.contains(&word.exact)
-                || (!stem.is_empty() && self.stems.contains(&stem))
-                || ((word.capitalized || word.is_hyphen_compound) && self.wholes.contains(&stem))
-                || self
-                    .prefixes
-                    .iter()
-                    .any(|p| word.exact.starts_with(p.as_str()))
-                || terms
-                    .part_stems_among(word, &stems)
-                    .iter()
-                    .any(|part| self.stems.contains(part));
+            marked[i] |= self.matches(word, &stem, &stems, terms);
         }
         if !self.phrases.is_empty() {
             self.mark_phrases(&ws, &mut marked, terms);
         }
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        for word in ws.iter().zip(&marked).filter(|(_, m)| **m).map(|(w, _)| w) {
-            match ranges.last_mut() {
-                // Parts of an already highlighted hyphenated word fall inside it.
-                Some(last) if word.start < last.1 => last.1 = last.1.max(word.end),
-                _ => ranges.push((word.start, word.end)),
-            }
-        }
-        (ranges, corrections)
+        let marked = ws
+            .iter()
+            .zip(&marked)
+            .filter(|(_, m)| **m)
+            .map(|(w, _)| (w.start, w.end));
+        (merged(marked), corrections)
+    }
+
+    /// Whether `word` matches a query word, a part of one or a prefix, as the index matched
+    /// it; `stem` is its stem, or empty where it cannot be one of `stems`.
+    fn matches(&self, word: &Word, stem: &str, stems: &[&str], terms: &mut TermCache) -> bool {
+        self.exacts.contains(&word.exact)
+            || (!stem.is_empty() && self.stems.contains(stem))
+            || ((word.capitalized || word.is_hyphen_compound) && self.wholes.contains(stem))
+            || self
+                .prefixes
+                .iter()
+                .any(|p| word.exact.starts_with(p.as_str()))
+            || terms
+                .part_stems_among(word, stems)
+                .iter()
+                .any(|part| self.stems.contains(part))
     }
 
     fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], terms: &mut TermCache) {
@@ -231,6 +255,19 @@ impl Highlighter {
             }
         }
     }
+}
+
+/// The byte ranges of marked words, in text order, as highlights: the parts of a marked
+/// hyphenated word fall inside it.
+fn merged(marked: impl IntoIterator<Item = (usize, usize)>) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in marked {
+        match ranges.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => ranges.push((start, end)),
+        }
+    }
+    ranges
 }
 
 /// A query word found nowhere in the index.
