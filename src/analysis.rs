@@ -846,8 +846,10 @@ impl WordCache {
         keep: impl Fn(&str, &str, &[Box<str>]) -> bool,
     ) -> Verdict {
         let exact = &self.entries[id].exact;
-        // A hyphenated word is never split: its parts are words of their own.
-        let split = !span.is_hyphen_compound && split_if(exact);
+        // Only nouns are split (see [`part_stems`]), and a hyphenated word never is: its parts
+        // are words of their own.
+        let split =
+            is_capitalized(&text[span.start..span.end], span.is_hyphen_compound) && split_if(exact);
         if !split && !may_keep(exact) {
             return Verdict {
                 keep: false,
@@ -1015,6 +1017,30 @@ mod tests {
         let other = "Die Behörde zahlt.";
         assert_eq!(marked_words(other, &mut marks, &mut counted), [(4, 12)]);
         assert_eq!(judged.get(), 9);
+    }
+
+    #[test]
+    fn only_nouns_are_offered_for_splitting() {
+        let offered = RefCell::new(Vec::new());
+        let split_if = |exact: &str| {
+            offered.borrow_mut().push(exact.to_owned());
+            true
+        };
+        let text = "Die behördenkommunikation und die Behördenkommunikation, Behörden-Post.";
+        let keep = |_: &str, _: &str, parts: &[Box<str>]| !parts.is_empty();
+        let (kept, _) = relevant_words(
+            text,
+            &mut WordVerdicts::default(),
+            split_if,
+            |_| false,
+            keep,
+        );
+        // Lowercase words and the hyphenated whole are not: they are never split.
+        assert_eq!(
+            *offered.borrow(),
+            ["die", "behördenkommunikation", "behörden", "post"]
+        );
+        assert_eq!(kept.len(), 1, "{kept:?}");
     }
 
     #[test]
