@@ -564,8 +564,8 @@ impl Tokenizer for GermanTokenizer {
             let mut cache = cache.borrow_mut();
             let cache = &mut *cache;
             cache.analyze(text);
-            for i in 0..cache.words.len() {
-                let (span, id) = cache.words[i];
+            for i in 0..cache.words().len() {
+                let (span, id) = cache.words()[i];
                 match self.form {
                     Form::Exact => self.push(&span, &cache.entries[id].exact),
                     Form::Stem => {
@@ -685,8 +685,8 @@ pub fn relevant_words(
         verdicts.follow(&cache);
         let mut kept = Vec::new();
         let mut length = 0;
-        for i in 0..cache.words.len() {
-            let (span, id) = cache.words[i];
+        for i in 0..cache.words().len() {
+            let (span, id) = cache.words()[i];
             let verdict = match verdicts.verdicts.get(&id) {
                 Some(&verdict) => verdict,
                 None => {
@@ -737,7 +737,7 @@ pub fn marked_words(
         marks.follow(&cache);
         let cache = &*cache;
         cache
-            .words
+            .words()
             .iter()
             .filter(|&&(span, id)| {
                 *marks
@@ -759,28 +759,43 @@ struct Analyzed {
 }
 
 /// The analysis of every distinct written word an indexing thread has met, and the words of
-/// the last text it segmented.
+/// the last texts it segmented.
 ///
 /// German text is Zipfian: nearly every token is a word seen before, so normalizing, stemming
 /// and compound splitting run once per distinct word, and a token costs one hash lookup of its
 /// written form. Each passage is analysed twice (stems and exact forms), one right after the
-/// other on the same thread, so the second analysis reuses the first one's segmentation.
+/// other on the same thread, so the second analysis reuses the first one's segmentation; and
+/// the hits a re-ranked query shows are among the passages its re-ranker has just read.
 struct WordCache {
     terms: TermCache,
     ids: FxHashMap<Box<str>, usize>,
     entries: Vec<Analyzed>,
-    /// The last text, whose words (with their entries) are in `words`.
-    last_text: String,
+    /// The last [`RECENT_TEXTS`] texts segmented, overwritten in turn.
+    recent: Vec<Segmented>,
+    /// The one of `recent` the last [`WordCache::analyze`] was about.
+    current: usize,
+    /// The one of `recent` to overwrite next: the oldest, once all are in use.
+    next: usize,
     spans: Vec<Span>,
-    words: Vec<(Span, usize)>,
     /// Counts the times `entries` started afresh: an entry's index names the same word only
     /// within one generation.
     generation: u64,
 }
 
+/// A text and its words, with their entries in the [`WordCache`].
+#[derive(Default)]
+struct Segmented {
+    text: String,
+    words: Vec<(Span, usize)>,
+}
+
 /// Bound on the distinct words one indexing thread remembers, so memory stays flat on any
 /// corpus (the federal laws hold about 300,000).
 const WORD_CACHE_LIMIT: usize = 500_000;
+
+/// How many texts a [`WordCache`] keeps segmented: more than a re-ranked query reads
+/// (candidates and their titles), so that its hits are found among them.
+const RECENT_TEXTS: usize = 128;
 
 thread_local! {
     static WORD_CACHE: RefCell<WordCache> = RefCell::new(WordCache::default());
@@ -792,30 +807,45 @@ impl Default for WordCache {
             terms: TermCache::without_memory(),
             ids: FxHashMap::default(),
             entries: Vec::new(),
-            last_text: String::new(),
+            recent: Vec::new(),
+            current: 0,
+            next: 0,
             spans: Vec::new(),
-            words: Vec::new(),
             generation: 0,
         }
     }
 }
 
 impl WordCache {
-    /// Fills `words` with the words of `text` and their entries.
+    /// Makes the words of `text`, with their entries, the cache's [`WordCache::words`].
     fn analyze(&mut self, text: &str) {
-        if self.last_text == text {
+        // The current text first: an indexing thread analyses each passage twice in a row.
+        if self.recent.get(self.current).is_some_and(|seen| seen.text == text) {
+            return;
+        }
+        if let Some(found) = self.recent.iter().position(|seen| seen.text == text) {
+            self.current = found;
             return;
         }
         if self.entries.len() >= WORD_CACHE_LIMIT {
             self.ids.clear();
             self.entries.clear();
+            self.recent.clear();
+            self.next = 0;
             self.generation += 1;
         }
-        self.last_text.clear();
-        self.last_text.push_str(text);
+        let slot = self.next;
+        if slot == self.recent.len() {
+            self.recent.push(Segmented::default());
+        }
+        self.next = (slot + 1) % RECENT_TEXTS;
+        self.current = slot;
+        let mut segmented = std::mem::take(&mut self.recent[slot]);
+        segmented.text.clear();
+        segmented.text.push_str(text);
         self.spans.clear();
         spans(text, &mut self.spans);
-        self.words.clear();
+        segmented.words.clear();
         for &span in &self.spans {
             let written = &text[span.start..span.end];
             let id = match self.ids.get(written) {
@@ -831,8 +861,14 @@ impl WordCache {
                     id
                 }
             };
-            self.words.push((span, id));
+            segmented.words.push((span, id));
         }
+        self.recent[slot] = segmented;
+    }
+
+    /// The words of the text last analysed, with their entries.
+    fn words(&self) -> &[(Span, usize)] {
+        &self.recent[self.current].words
     }
 
     /// The [`Verdict`] on entry `id`, the word at `span` of `text` (see [`relevant_words`]).
@@ -1017,6 +1053,69 @@ mod tests {
         let other = "Die Behörde zahlt.";
         assert_eq!(marked_words(other, &mut marks, &mut counted), [(4, 12)]);
         assert_eq!(judged.get(), 9);
+    }
+
+    #[test]
+    fn the_word_cache_keeps_the_last_texts_segmented() {
+        let spans_of = |cache: &WordCache| -> Vec<(usize, usize)> {
+            cache
+                .words()
+                .iter()
+                .map(|(span, _)| (span.start, span.end))
+                .collect()
+        };
+        let expected = |text: &str| -> Vec<(usize, usize)> {
+            words(text)
+                .iter()
+                .map(|word| (word.start, word.end))
+                .collect()
+        };
+        let texts: Vec<String> = (0..=RECENT_TEXTS)
+            .map(|i| format!("Absatz {i}: {}", "Wort ".repeat(i % 3)))
+            .collect();
+        let mut cache = WordCache::default();
+        for text in &texts[..RECENT_TEXTS] {
+            cache.analyze(text);
+            assert_eq!(spans_of(&cache), expected(text));
+        }
+        // Each is found again, not segmented anew.
+        for (slot, text) in texts[..RECENT_TEXTS].iter().enumerate().rev() {
+            cache.analyze(text);
+            assert_eq!(cache.current, slot);
+            assert_eq!(spans_of(&cache), expected(text));
+        }
+        // One more takes the place of the oldest, the first.
+        cache.analyze(&texts[RECENT_TEXTS]);
+        assert_eq!(spans_of(&cache), expected(&texts[RECENT_TEXTS]));
+        assert_eq!(cache.recent.len(), RECENT_TEXTS);
+        assert!(cache.recent.iter().all(|seen| seen.text != texts[0]));
+        cache.analyze(&texts[1]);
+        assert_eq!(cache.current, 1);
+    }
+
+    #[test]
+    fn a_word_cache_starting_afresh_forgets_the_texts_it_segmented() {
+        let mut cache = WordCache::default();
+        cache.analyze("Die Behörde prüft.");
+        let filler = Rc::<str>::from("");
+        while cache.entries.len() < WORD_CACHE_LIMIT {
+            cache.entries.push(Analyzed {
+                exact: Rc::clone(&filler),
+                stem: None,
+                parts: None,
+            });
+        }
+        cache.analyze("Das Amt zahlt.");
+        assert_eq!(cache.generation, 1);
+        // The first text's words are entries of the old generation: it is segmented again.
+        let text = "Die Behörde prüft.";
+        cache.analyze(text);
+        let exacts: Vec<&str> = cache
+            .words()
+            .iter()
+            .map(|&(_, id)| &*cache.entries[id].exact)
+            .collect();
+        assert_eq!(exacts, ["die", "behörde", "prüft"]);
     }
 
     #[test]
