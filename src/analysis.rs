@@ -361,18 +361,17 @@ impl Stemmer {
     }
 
     fn compute(&self, exact: &str) -> String {
-        if exact.contains('-') {
-            let joined: String = exact.split('-').collect();
-            if joined.contains(char::is_numeric) {
-                return exact
-                    .split('-')
-                    .map(|part| self.stem_simple(part))
-                    .collect::<Vec<_>>()
-                    .join("-");
-            }
-            return self.stem_simple(&joined);
+        if !exact.contains('-') {
+            return self.stem_simple(exact);
         }
-        self.stem_simple(exact)
+        if exact.contains(char::is_numeric) {
+            return exact
+                .split('-')
+                .map(|part| self.stem_simple(part))
+                .collect::<Vec<_>>()
+                .join("-");
+        }
+        self.stem_simple(&closed(exact))
     }
 
     fn stem_simple(&self, word: &str) -> String {
@@ -462,13 +461,19 @@ pub fn may_stem_to_any(exact: &str, stems: &[&str]) -> bool {
     if exact.contains(char::is_numeric) {
         return true;
     }
-    let joined: std::borrow::Cow<'_, str> = if exact.contains('-') {
+    let joined = closed(exact);
+    let folded = fold(&joined);
+    may_spell_umlauts(&folded) || stems.iter().any(|stem| folded.starts_with(stem))
+}
+
+/// A hyphenated word written closed ("corona-pandemie" → "coronapandemie"), as
+/// [`Stemmer::stem`] stems it.
+fn closed(exact: &str) -> std::borrow::Cow<'_, str> {
+    if exact.contains('-') {
         exact.replace('-', "").into()
     } else {
         exact.into()
-    };
-    let folded = fold(&joined);
-    may_spell_umlauts(&folded) || stems.iter().any(|stem| folded.starts_with(stem))
+    }
 }
 
 /// Whether a [`fold`]ed word holds "ae", "oe" or "ue", which the stemmer's prelude may read as
