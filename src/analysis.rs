@@ -1107,10 +1107,9 @@ mod tests {
         assert_eq!(cache.current, 1);
     }
 
-    #[test]
-    fn a_word_cache_starting_afresh_forgets_the_texts_it_segmented() {
-        let mut cache = WordCache::default();
-        cache.analyze("Die Behörde prüft.");
+    /// Fills `cache` with entries up to its limit, so that the next new text it analyses
+    /// starts it afresh.
+    fn fill_to_the_limit(cache: &mut WordCache) {
         let filler = Rc::<str>::from("");
         while cache.entries.len() < WORD_CACHE_LIMIT {
             cache.entries.push(Analyzed {
@@ -1119,6 +1118,13 @@ mod tests {
                 parts: None,
             });
         }
+    }
+
+    #[test]
+    fn a_word_cache_starting_afresh_forgets_the_texts_it_segmented() {
+        let mut cache = WordCache::default();
+        cache.analyze("Die Behörde prüft.");
+        fill_to_the_limit(&mut cache);
         cache.analyze("Das Amt zahlt.");
         assert_eq!(cache.generation, 1);
         // The first text's words are entries of the old generation: it is segmented again.
@@ -1169,17 +1175,7 @@ mod tests {
             marked_words("Die Behörde prüft.", &mut marks, mark),
             [(4, 12)]
         );
-        WORD_CACHE.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            let filler = Rc::<str>::from("");
-            while cache.entries.len() < WORD_CACHE_LIMIT {
-                cache.entries.push(Analyzed {
-                    exact: Rc::clone(&filler),
-                    stem: None,
-                    parts: None,
-                });
-            }
-        });
+        WORD_CACHE.with(|cache| fill_to_the_limit(&mut cache.borrow_mut()));
         // Another caller starts the cache afresh: the entries' numbers name other words now.
         let nothing = |_: &str| false;
         relevant_words(
