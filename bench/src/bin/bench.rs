@@ -11,8 +11,12 @@
 //! - It times the release binaries as separate processes, because that is what a user waits
 //!   for: start-up and opening the index are part of every query. So it first runs
 //!   `cargo build --release` for `fundstelle` and `baseline` (a no-op when they are up to
-//!   date) and uses the binaries beside its own executable; it refuses to run as a debug build,
-//!   whose in-process figures would be meaningless.
+//!   date); it refuses to run as a debug build, whose in-process figures would be meaningless.
+//! - It times copies of the two binaries (in `target/bench-bin`), as `cargo install` leaves a
+//!   program and as `rg` is timed, not the files the linker just wrote: the same bytes as the
+//!   linker left them started slower here, 0.33 ms for fundstelle and 0.21 ms for the
+//!   baseline per rare-word process (p50, 10 alternating rounds of 20 words at 100 MB), with
+//!   10–20 more page faults each, and no installed program runs so.
 //! - ripgrep is the "no index at all" yardstick. If `rg` is not on `PATH`, it is installed once
 //!   with `cargo install ripgrep --locked --root target/tools`; `--no-rg` skips it.
 //! - Linux only: peak memory comes from `wait4`'s resource usage of each indexing process.
@@ -189,17 +193,26 @@ impl Tools {
         let exe = std::env::current_exe().context("cannot locate the bench executable")?;
         let bin_dir = exe.parent().context("bench executable has no folder")?;
         build_release_binaries()?;
-        let (fundstelle, baseline) = (bin_dir.join("fundstelle"), bin_dir.join("baseline"));
-        for binary in [&fundstelle, &baseline] {
-            if !binary.is_file() {
-                bail!(
-                    "{} was not built (is the bench running from target/release?)",
-                    binary.display()
-                );
-            }
-        }
         // The target folder is the parent of the profile folder (target/release).
         let target_dir = bin_dir.parent().unwrap_or(bin_dir);
+        let installed = target_dir.join("bench-bin");
+        fs::create_dir_all(&installed)
+            .with_context(|| format!("cannot create {}", installed.display()))?;
+        let mut binaries = ["fundstelle", "baseline"].map(|name| installed.join(name));
+        for binary in &mut binaries {
+            let name = binary.file_name().unwrap_or_default();
+            let built = bin_dir.join(name);
+            if !built.is_file() {
+                bail!(
+                    "{} was not built (is the bench running from target/release?)",
+                    built.display()
+                );
+            }
+            fs::copy(&built, &*binary).with_context(|| {
+                format!("cannot copy {} to {}", built.display(), binary.display())
+            })?;
+        }
+        let [fundstelle, baseline] = binaries;
         let rg = if with_rg {
             Some(ripgrep(target_dir)?)
         } else {
