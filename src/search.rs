@@ -133,12 +133,7 @@ impl Highlighter {
         if self.typos.is_empty() && self.phrases.is_empty() {
             let mut marks = std::mem::take(&mut self.marks);
             let marked = marked_words(text, &mut marks, |word| {
-                // Stemming every word of a hit is most of the work; most words cannot match.
-                let stem = if may_stem_to_any(&word.exact, &stems) {
-                    terms.stem(&word.exact)
-                } else {
-                    String::new()
-                };
+                let stem = self.stem(word, &stems, terms);
                 self.matches(word, &stem, &stems, terms)
             });
             self.marks = marks;
@@ -148,12 +143,7 @@ impl Highlighter {
         let mut marked = vec![false; ws.len()];
         let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
-            // Stemming every word of a hit is most of the work; most words cannot match.
-            let stem = if !self.typos.is_empty() || may_stem_to_any(&word.exact, &stems) {
-                terms.stem(&word.exact)
-            } else {
-                String::new()
-            };
+            let stem = self.stem(word, &stems, terms);
             // A stand-in may be a part of a compound, as indexed ("Lohnsteur" finds
             // "Lohnsteuerhilfeverein" by its part "lohnsteuer").
             let parts = if self.typos.is_empty() {
@@ -186,6 +176,16 @@ impl Highlighter {
             .filter(|(_, m)| **m)
             .map(|(w, _)| (w.start, w.end));
         (merged(marked), corrections)
+    }
+
+    /// The stem of `word`, or nothing where it cannot be one of `stems` (nor stand in for a
+    /// typo): stemming every word of a hit is most of the work, and most words cannot match.
+    fn stem(&self, word: &Word, stems: &[&str], terms: &mut TermCache) -> String {
+        if !self.typos.is_empty() || may_stem_to_any(&word.exact, stems) {
+            terms.stem(&word.exact)
+        } else {
+            String::new()
+        }
     }
 
     /// Whether `word` matches a query word, a part of one or a prefix, as the index matched
