@@ -20,7 +20,8 @@
 //! - ripgrep is the "no index at all" yardstick. If `rg` is not on `PATH`, it is installed once
 //!   with `cargo install ripgrep --locked --root target/tools`; `--no-rg` skips it.
 //! - Linux only: peak memory comes from `wait4`'s resource usage of each indexing process.
-//! - Everything is built in fresh scratch folders that are removed afterwards; the corpus is
+//! - Everything else is built in fresh scratch folders that are removed afterwards (the
+//!   copies in `target/bench-bin` stay, and are overwritten by the next run); the corpus is
 //!   only read, never copied. All three tiers take 2–5 minutes on two cores (plus, on a fresh
 //!   clone, the release build and the one-time ripgrep install, about 1.5 minutes each).
 //!
@@ -188,7 +189,8 @@ struct Tools {
 }
 
 impl Tools {
-    /// Builds the release binaries and finds (or installs) ripgrep.
+    /// Builds the release binaries, copies them into `target/bench-bin` to be timed there (see
+    /// the module's notes), and finds (or installs) ripgrep.
     fn prepare(with_rg: bool) -> Result<Tools> {
         let exe = std::env::current_exe().context("cannot locate the bench executable")?;
         let bin_dir = exe.parent().context("bench executable has no folder")?;
