@@ -210,8 +210,18 @@ impl Tools {
                     built.display()
                 );
             }
-            fs::copy(&built, &*binary).with_context(|| {
-                format!("cannot copy {} to {}", built.display(), binary.display())
+            // Copied beside and renamed into place, as `cargo install` does: a copy another
+            // run is still executing is replaced, not rewritten under it ("text file busy").
+            let partial = installed.join(format!(
+                ".{}.{}",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
+            fs::copy(&built, &partial).with_context(|| {
+                format!("cannot copy {} to {}", built.display(), partial.display())
+            })?;
+            fs::rename(&partial, &*binary).with_context(|| {
+                format!("cannot move {} to {}", partial.display(), binary.display())
             })?;
         }
         let [fundstelle, baseline] = binaries;
