@@ -200,31 +200,8 @@ impl Tools {
         let installed = target_dir.join("bench-bin");
         fs::create_dir_all(&installed)
             .with_context(|| format!("cannot create {}", installed.display()))?;
-        let mut binaries = ["fundstelle", "baseline"].map(|name| installed.join(name));
-        for binary in &mut binaries {
-            let name = binary.file_name().unwrap_or_default();
-            let built = bin_dir.join(name);
-            if !built.is_file() {
-                bail!(
-                    "{} was not built (is the bench running from target/release?)",
-                    built.display()
-                );
-            }
-            // Copied beside and renamed into place, as `cargo install` does: a copy another
-            // run is still executing is replaced, not rewritten under it ("text file busy").
-            let partial = installed.join(format!(
-                ".{}.{}",
-                name.to_string_lossy(),
-                std::process::id()
-            ));
-            fs::copy(&built, &partial).with_context(|| {
-                format!("cannot copy {} to {}", built.display(), partial.display())
-            })?;
-            fs::rename(&partial, &*binary).with_context(|| {
-                format!("cannot move {} to {}", partial.display(), binary.display())
-            })?;
-        }
-        let [fundstelle, baseline] = binaries;
+        let fundstelle = installed_copy(bin_dir, &installed, "fundstelle")?;
+        let baseline = installed_copy(bin_dir, &installed, "baseline")?;
         let rg = if with_rg {
             Some(ripgrep(target_dir)?)
         } else {
@@ -236,6 +213,26 @@ impl Tools {
             rg,
         })
     }
+}
+
+/// A copy of the binary `name` built in `bin_dir`, put in `installed` to be timed there (see
+/// the module's notes). Copied beside and renamed into place, as `cargo install` does: a copy
+/// another run is still executing is replaced, not rewritten under it ("text file busy").
+fn installed_copy(bin_dir: &Path, installed: &Path, name: &str) -> Result<PathBuf> {
+    let built = bin_dir.join(name);
+    if !built.is_file() {
+        bail!(
+            "{} was not built (is the bench running from target/release?)",
+            built.display()
+        );
+    }
+    let partial = installed.join(format!(".{name}.{}", std::process::id()));
+    fs::copy(&built, &partial)
+        .with_context(|| format!("cannot copy {} to {}", built.display(), partial.display()))?;
+    let copy = installed.join(name);
+    fs::rename(&partial, &copy)
+        .with_context(|| format!("cannot move {} to {}", partial.display(), copy.display()))?;
+    Ok(copy)
 }
 
 /// The workspace root: the parent of this crate.
