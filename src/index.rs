@@ -166,7 +166,7 @@ pub fn stored_u64(doc: &TantivyDocument, field: Field) -> u64 {
 
 /// What every commit records about the code that wrote it (tantivy's commit payload, written
 /// atomically with the commit itself).
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Stamp {
     pub schema: u32,
     pub analyzer: u32,

@@ -748,6 +748,8 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let mut summary = Summary::default();
     // meta.json is read once here: a search of the default index runs this every time.
     let stamp = index::stamp(&config.index_dir);
+    // What this run's commit records, and what an index needs to be updated, not rebuilt.
+    let current = Stamp::current(config.split_compounds);
     if stamp.is_none() {
         // Before the walk, whose warnings would come first.
         index::refuse_a_file(&config.index_dir)?;
@@ -760,8 +762,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let (mut found, scopes, links) =
         find_documents(&config.paths, &previous, &base, &mut summary.skipped)?;
 
-    let rebuild =
-        index::exists(&config.index_dir) && stamp != Some(Stamp::current(config.split_compounds));
+    let rebuild = index::exists(&config.index_dir) && stamp != Some(current);
     // A rebuild replaces what the folder's meta.json describes: never another program's file.
     if rebuild && !index::is_ours(&config.index_dir) {
         bail!(
@@ -864,7 +865,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
             })?;
         // The version was read before the lock: a run that held it may have rebuilt the index
         // for this version since, and then this run is an update like any other.
-        if index::stamp(&config.index_dir) == Some(Stamp::current(config.split_compounds)) {
+        if index::stamp(&config.index_dir) == Some(current) {
             drop(lock);
             return run(config);
         }
@@ -1019,7 +1020,7 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
 
     progress.writing();
     let mut commit = writer.prepare_commit().context("indexing failed")?;
-    commit.set_payload(&Stamp::current(config.split_compounds).to_payload());
+    commit.set_payload(&current.to_payload());
     commit
         .commit()
         .with_context(|| format!("cannot commit index {}", target.display()))?;
