@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io;
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -375,11 +375,15 @@ pub fn open_checked(dir: &Path) -> Result<(Index, Stamp)> {
     Ok((index, stamp))
 }
 
-/// tantivy's memory-mapped directory, except for the lock that a reader takes while it opens
-/// the segments, so that a writer's clean-up deletes none of their files meanwhile: tantivy
-/// opens that lock's file for writing, which a user who may only read the index (a shared
-/// index, a read-only mount) cannot do. Such a user takes the lock shared, through a
-/// read-only handle: it still waits for a writer, whose lock is exclusive.
+/// tantivy's memory-mapped directory, with two changes.
+///
+/// The lock that a reader takes while it opens the segments, so that a writer's clean-up
+/// deletes none of their files meanwhile: tantivy opens that lock's file for writing, which a
+/// user who may only read the index (a shared index, a read-only mount) cannot do. Such a
+/// user takes the lock shared, through a read-only handle: it still waits for a writer, whose
+/// lock is exclusive.
+///
+/// And index files are written in large pieces (see [`WRITE_CHUNK_BYTES`]).
 #[derive(Clone, Debug)]
 struct IndexDirectory {
     mmap: MmapDirectory,
@@ -409,7 +413,17 @@ impl Directory for IndexDirectory {
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.mmap.open_write(path)
+        // tantivy's own buffer in front (its directory layers replace the outermost one), ours
+        // behind it.
+        let file = self
+            .mmap
+            .open_write(path)?
+            .into_inner()
+            .map_err(|err| OpenWriteError::wrap_io_error(err.into_error(), path.to_owned()))?;
+        Ok(BufWriter::new(Box::new(BufWriter::with_capacity(
+            WRITE_CHUNK_BYTES,
+            file,
+        ))))
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
@@ -448,6 +462,17 @@ impl Directory for IndexDirectory {
     }
 }
 
+/// How much of an index file is written at once. tantivy writes through an 8 KiB buffer, and
+/// the kernel's page cache keeps what a write brings in in folios that grow with the write
+/// (Linux 6 on ext4 here); a search maps the files, and the larger the folios, the cheaper
+/// its page faults. The same 100 MB index, built in 8 KiB writes and in 1 MiB ones, per
+/// process (10 alternating rounds of 20 queries, twice): three-word queries 2.64 and 2.58 →
+/// 2.46 and 2.47 ms p50, rare words 1.70 and 1.68 → 1.62 and 1.64 ms. Copied with `dd`, a
+/// three-word query's process takes 386 page faults with `bs=8k`, 330 with `bs=256k` and 311
+/// with `bs=1M`. A segment's writer holds a few files open at once, so this costs some MB of
+/// memory while indexing.
+const WRITE_CHUNK_BYTES: usize = 1 << 20;
+
 /// An index whose own small files this user may not read (another user's, made before they
 /// were shared; see the indexer): said so, since no rebuild would help.
 pub fn refuse_unreadable(dir: &Path) -> Result<()> {
@@ -477,13 +502,12 @@ pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Field
         refuse_a_file(dir)?;
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
-        Index::builder()
-            .schema(schema())
-            .settings(IndexSettings {
-                docstore_blocksize: STORE_BLOCK_BYTES,
-                ..IndexSettings::default()
-            })
-            .create_in_dir(dir)
+        let builder = Index::builder().schema(schema()).settings(IndexSettings {
+            docstore_blocksize: STORE_BLOCK_BYTES,
+            ..IndexSettings::default()
+        });
+        IndexDirectory::open(dir)
+            .and_then(|directory| builder.open_or_create(directory))
             .with_context(|| format!("cannot create index in {}", dir.display()))?
     };
     analysis::register(&index, split_compounds);
@@ -511,6 +535,23 @@ mod tests {
         assert_eq!(title_passage_offset(length(Some(1_000))), None);
         // A passage without the marker is no file's first.
         assert_eq!(title_passage_offset(0), None);
+    }
+
+    #[test]
+    fn a_file_written_in_large_pieces_is_written_whole() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let directory = IndexDirectory::open(dir.path()).unwrap();
+        // More than one piece, and not a whole number of them.
+        let data: Vec<u8> = (0..WRITE_CHUNK_BYTES * 2 + 12_345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let path = Path::new("some.file");
+        let mut writer = directory.open_write(path).unwrap();
+        for piece in data.chunks(1000) {
+            io::Write::write_all(&mut writer, piece).unwrap();
+        }
+        tantivy::directory::TerminatingWrite::terminate(writer).unwrap();
+        assert_eq!(std::fs::read(dir.path().join(path)).unwrap(), data);
     }
 
     #[test]
