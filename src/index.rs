@@ -29,8 +29,10 @@ use crate::analysis::{self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, STEM_AN
 /// Size of the blocks tantivy compresses stored passages in (its default is 16 KiB). Showing a
 /// hit decompresses its whole block: with 12 KiB a search process at 100 MB is 3 % faster
 /// (2.43 → 2.34 ms p50, timed alternately over five queries) for an index 2 % larger (149 →
-/// 152 MB). 8 KiB saves 5 % but makes the 1 MB index 1.50 times the plain-tantivy baseline's,
-/// the most the speed benchmark allows.
+/// 152 MB). 8 KiB, measured again in the fifteenth session: three-word queries per process
+/// were no faster (2.57 and 2.50 against 2.55 and 2.54 ms p50 in two runs of 10 alternating
+/// rounds of 20, both indexes copied fresh), and the index grows 3 % (1.38 times the
+/// plain-tantivy baseline's at 1 MB, 1.40 at 100 MB, where the benchmark allows 1.50).
 const STORE_BLOCK_BYTES: usize = 12 * 1024;
 
 /// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
