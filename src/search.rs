@@ -1263,6 +1263,9 @@ const MIN_COMMON_PART_PASSAGES: u64 = 1_000;
 /// under a millisecond.
 const RERANK_CANDIDATES: usize = 40;
 
+/// How many passages tied with a candidate list's last may join it (see [`candidates`]).
+const TIED_CANDIDATES: usize = 40;
+
 /// Runs one query against an open index and returns at most `limit` ranked passages.
 pub fn search(
     index: &OpenIndex,
@@ -1375,6 +1378,10 @@ fn with_stored(
 /// instead of 0.96–1.08 s, with the same pages for all 200 of them, and the dev questions'
 /// MRR@10 is unchanged. Each word counts once, as in the re-ranker's score: the old top-`depth`
 /// query counted a word typed twice twice, so such a query's page could differ.
+///
+/// Passages with the same score as a list's last join it (up to [`TIED_CANDIDATES`]): cut
+/// by index order, which two builds of the same files differ in, one build re-ranked a
+/// passage to third place that the other never saw.
 fn candidates(
     index: &OpenIndex,
     per_word: &[Box<dyn Query>],
@@ -1387,8 +1394,9 @@ fn candidates(
         .map(|query| query.weight(scoring))
         .collect::<tantivy::Result<Vec<_>>>()
         .context("search failed")?;
-    let mut best = TopScores::new_with_comparator(depth, NaturalComparator);
-    let mut best_together = TopScores::new_with_comparator(depth, NaturalComparator);
+    let kept = depth + TIED_CANDIDATES;
+    let mut best = TopScores::new_with_comparator(kept, NaturalComparator);
+    let mut best_together = TopScores::new_with_comparator(kept, NaturalComparator);
     for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
         let mut scorers = weights
             .iter()
@@ -1423,14 +1431,30 @@ fn candidates(
             }
         }
     }
-    let mut found = best_first(best);
+    let mut found = with_ties(best_first(best), depth);
     let seen: HashSet<DocAddress> = found.iter().map(|&(_, address)| address).collect();
     found.extend(
-        best_first(best_together)
+        with_ties(best_first(best_together), depth)
             .into_iter()
             .filter(|(_, address)| !seen.contains(address)),
     );
     Ok(found)
+}
+
+/// The first `depth` of `ranked` (best first), and those after them with the same score as
+/// the last of them.
+fn with_ties(mut ranked: Vec<(f32, DocAddress)>, depth: usize) -> Vec<(f32, DocAddress)> {
+    if ranked.len() > depth {
+        let tied = depth.checked_sub(1).map_or(0, |last| {
+            let last = ranked[last].0;
+            ranked[depth..]
+                .iter()
+                .take_while(|&&(score, _)| score == last)
+                .count()
+        });
+        ranked.truncate(depth + tied);
+    }
+    ranked
 }
 
 /// The `limit` best (score, passage) pairs of those pushed (in index order), best first and
@@ -1934,6 +1958,57 @@ mod tests {
         assert!(!all.is_empty(), "{query:?}");
         assert_eq!(page(Bounds::PassOver), all, "{query:?}, limit {limit}");
         true
+    }
+
+    #[test]
+    fn a_candidate_list_keeps_the_passages_tied_with_its_last() {
+        let address = |doc| DocAddress::new(0, doc);
+        let ranked = vec![
+            (3.0, address(7)),
+            (2.0, address(1)),
+            (2.0, address(4)),
+            (2.0, address(9)),
+            (1.0, address(2)),
+        ];
+        let kept = |depth| -> Vec<DocId> {
+            with_ties(ranked.clone(), depth)
+                .into_iter()
+                .map(|(_, address)| address.doc_id)
+                .collect()
+        };
+        assert_eq!(kept(0), Vec::<DocId>::new());
+        assert_eq!(kept(1), [7]);
+        assert_eq!(kept(2), [7, 1, 4, 9]);
+        assert_eq!(kept(4), [7, 1, 4, 9]);
+        assert_eq!(kept(5), [7, 1, 4, 9, 2]);
+        assert_eq!(kept(9), [7, 1, 4, 9, 2]);
+    }
+
+    /// More passages than a candidate list holds, all with the same score: all are candidates
+    /// (up to the tied ones' limit), not those that happen to come first in the index.
+    #[test]
+    fn passages_tied_at_the_candidates_cut_are_all_candidates() {
+        let (dir, docs) = docs_folder();
+        let tied = RERANK_CANDIDATES + 5;
+        let body: Vec<String> = (0..tied)
+            .map(|_| "Die Behörde tagt im Saal.".to_owned())
+            .collect();
+        std::fs::write(docs.join("gleich.txt"), body.join("\n\n")).unwrap();
+        let index = index_of(dir.path(), true);
+        let terms = &mut *index.terms.borrow_mut();
+        let plan = build(
+            "Behörde Saal",
+            &index,
+            Matching::Stemmed,
+            terms,
+            FunctionWords::Drop,
+        )
+        .unwrap();
+        let rerank = plan.rerank.as_ref().expect("two words are re-ranked");
+        let found = candidates(&index, &rerank.per_word, RERANK_CANDIDATES).unwrap();
+        assert_eq!(found.len(), tied);
+        let scores: HashSet<u32> = found.iter().map(|(score, _)| score.to_bits()).collect();
+        assert_eq!(scores.len(), 1, "{found:?}");
     }
 
     #[test]
