@@ -800,10 +800,11 @@ struct Segmented {
 const WORD_CACHE_LIMIT: usize = 500_000;
 
 /// How many texts a [`WordCache`] keeps segmented. A re-ranked query with the default page
-/// reads at most 80 candidates (the benchmark's slowest read 41 and 33) and some of their
-/// titles, so its hits are nearly always found among them; a query reading more (a larger
-/// `--limit`, a second round of candidates, many titles) finds the first read (the best
-/// bounded) overwritten and segments them again, which costs time only.
+/// reads at most 80 candidates unless passages tie with a candidate list's last (the
+/// benchmark's slowest read 41 and 33) and some of their titles, so its hits are nearly
+/// always found among them; a query reading more (ties, a larger `--limit`, a second round
+/// of candidates, many titles) finds the first read (the best bounded) overwritten and
+/// segments them again, which costs time only.
 const RECENT_TEXTS: usize = 128;
 
 thread_local! {

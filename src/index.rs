@@ -30,9 +30,9 @@ use crate::analysis::{self, TermCache, ANALYZER_VERSION, EXACT_ANALYZER, STEM_AN
 /// hit decompresses its whole block: with 12 KiB a search process at 100 MB is 3 % faster
 /// (2.43 → 2.34 ms p50, timed alternately over five queries) for an index 2 % larger (149 →
 /// 152 MB). 8 KiB, measured again in the fifteenth session: three-word queries per process
-/// were no faster (2.57 and 2.50 against 2.55 and 2.54 ms p50 in two runs of 10 alternating
-/// rounds of 20, both indexes copied fresh), and the index grows 3 % (1.38 times the
-/// plain-tantivy baseline's at 1 MB, 1.40 at 100 MB, where the benchmark allows 1.50).
+/// were no faster (8 KiB 2.57 and 2.50 ms p50, 12 KiB 2.55 and 2.54 ms, in two runs of 10
+/// alternating rounds of 20, both indexes copied fresh), and the 100 MB index grows 3 %, to
+/// 1.40 times the plain-tantivy baseline's (the 1 MB one to 1.38; the benchmark allows 1.50).
 const STORE_BLOCK_BYTES: usize = 12 * 1024;
 
 /// Bumped whenever the schema changes; like [`ANALYZER_VERSION`] it is recorded with every
@@ -504,12 +504,18 @@ pub fn open_or_create(dir: &Path, split_compounds: bool) -> Result<(Index, Field
         refuse_a_file(dir)?;
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
-        let builder = Index::builder().schema(schema()).settings(IndexSettings {
+        let settings = IndexSettings {
             docstore_blocksize: STORE_BLOCK_BYTES,
             ..IndexSettings::default()
-        });
+        };
+        // An index that another run made meanwhile is refused, not written into unchecked.
         IndexDirectory::open(dir)
-            .and_then(|directory| builder.open_or_create(directory))
+            .and_then(|directory| {
+                if Index::exists(&directory)? {
+                    return Err(tantivy::TantivyError::IndexAlreadyExists);
+                }
+                Index::create(directory, schema(), settings)
+            })
             .with_context(|| format!("cannot create index in {}", dir.display()))?
     };
     analysis::register(&index, split_compounds);
