@@ -647,6 +647,67 @@ fn block_wrap(block: &[Line]) -> Wrap {
     }
 }
 
+/// The wrap context inside every block: its own ([`block_wrap`]), with one exception. A block
+/// of two lines whose first ends a sentence has a single line break, too little evidence to
+/// take that line as wrapped; it takes the wrap of the nearest hard-wrapped block before or
+/// after it, if that width is plausible ([`MIN_WRAP_WIDTH`]..=[`MAX_WRAP_WIDTH`]) and the
+/// block's lines fit it. A paragraph of two lines in wrapped text ("… den Haushalt beraten." /
+/// "Die Beratungen werden …") is then joined where its first line is full; two one-line
+/// paragraphs stay apart unless the first happens to be as wide as the text around it is
+/// wrapped. (A first line that stops mid-sentence is judged by the block's own width, as
+/// before.)
+fn block_wraps(lines: &[Line], blocks: &[Block]) -> Vec<Wrap> {
+    let own: Vec<Wrap> = blocks
+        .iter()
+        .map(|block| block_wrap(&lines[block.lines.clone()]))
+        .collect();
+    let nearest_before = nearest_corroborated(own.iter().enumerate());
+    let mut nearest_after = nearest_corroborated(own.iter().enumerate().rev());
+    nearest_after.reverse();
+    blocks
+        .iter()
+        .zip(&own)
+        .enumerate()
+        .map(|(index, (block, &wrap))| {
+            if block.lines.len() != 2 || wrap.corroborated {
+                return wrap;
+            }
+            let (first, second) = (&lines[block.lines.start], &lines[block.lines.start + 1]);
+            // A run of dots to fill in ("Gemeinde ........") ends a form's line, not a sentence.
+            let after_a_word = last_word(first.text).chars().any(char::is_alphanumeric);
+            if !after_a_word || !ends_sentence_before(first.text, second.text) {
+                return wrap;
+            }
+            let candidates = [nearest_before[index], nearest_after[index]];
+            let mut lenders: Vec<usize> = candidates.into_iter().flatten().collect();
+            lenders.sort_by_key(|&lender| lender.abs_diff(index));
+            lenders
+                .into_iter()
+                .map(|lender| own[lender])
+                .find(|lender| {
+                    (MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&lender.width)
+                        && wrap.width <= lender.width
+                })
+                .unwrap_or(wrap)
+        })
+        .collect()
+}
+
+/// For each position of `wraps` (in the order given), the index of the nearest hard-wrapped
+/// block strictly before it in that order.
+fn nearest_corroborated<'a>(wraps: impl Iterator<Item = (usize, &'a Wrap)>) -> Vec<Option<usize>> {
+    let mut last = None;
+    wraps
+        .map(|(index, wrap)| {
+            let before = last;
+            if wrap.corroborated {
+                last = Some(index);
+            }
+            before
+        })
+        .collect()
+}
+
 /// For every block, the wrap context of the single blank line before it, or `None` where the
 /// gap before it is a hard paragraph break. That is every gap except in text in the
 /// blank-interleaved layout (a blank line after every wrapped line, as in text copied out of
@@ -1194,12 +1255,17 @@ impl Paragraph {
 /// Reflows the lines into paragraphs, deciding at every line break whether it ends one.
 fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph> {
     let gap_contexts = blank_line_contexts(lines, blocks);
+    let inner_contexts = block_wraps(lines, blocks);
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let mut list = ListState::default();
-    for (number, (block, gap_context)) in blocks.iter().zip(gap_contexts).enumerate() {
+    for (number, ((block, gap_context), inner_context)) in blocks
+        .iter()
+        .zip(gap_contexts)
+        .zip(inner_contexts)
+        .enumerate()
+    {
         let letterhead =
             number == 0 && markup == Markup::Plain && is_letterhead(&lines[block.lines.clone()]);
-        let inner_context = block_wrap(&lines[block.lines.clone()]);
         for index in block.lines.clone() {
             let line = &lines[index];
             let context = if index == block.lines.start {
@@ -1851,6 +1917,28 @@ Ein Expertenforum zur künstlichen Intelligenz soll folgen
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn a_two_line_paragraph_in_wrapped_text_is_joined_where_its_first_line_is_full() {
+        // Wrapped at 71 columns: the three-line paragraph shows it; the two-line ones have one
+        // line break each, too little to tell a wrap from two sentences on lines of their own.
+        let text = "\
+Der Gemeinderat hat in seiner Sitzung am Montag den Haushalt beraten.
+Die Beratungen werden in der nächsten Sitzung im Oktober fortgesetzt.
+
+Zu TOP 4: Frau Schäfer beklagte den Zustand des Radwegs nach Unterbach.
+Die Verwaltung sagte eine Prüfung bis zur nächsten Sitzung zu und wird
+darüber im Ausschuss für Umwelt und Technik berichten.
+
+Die Sitzung endete um 21 Uhr.
+Das Protokoll liegt ab Montag im Rathaus aus.
+
+Gemeinde ..............................................................
+Wahlbezirk ............................................................
+";
+        let starts: Vec<u32> = passages(text).iter().map(|p| p.0).collect();
+        assert_eq!(starts, [1, 4, 8, 9, 11, 12]);
     }
 
     #[test]
