@@ -916,13 +916,19 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
     let progress = Progress::new(todo.iter().map(|(_, meta, _)| meta.len()).sum(), todo.len());
     for (number, (doc, meta, known)) in todo.into_iter().enumerate() {
         progress.file(number + 1, meta.len(), summary.passages);
-        // A file skipped now must not keep the passages of what it was before.
+        // A file skipped now must not keep the passages of what it was before: they are no
+        // longer its text. The warning says so, as they vanish from the searches.
         let mut skip = |reason: &dyn std::fmt::Display| {
             summary.skipped += 1;
-            progress.warn(format_args!("{}: skipped ({reason})", doc.path.display()));
             if known {
+                progress.warn(format_args!(
+                    "{}: skipped ({reason}); the passages indexed from it before are dropped",
+                    doc.path.display()
+                ));
                 writer.delete_term(Term::from_field_text(fields.path, &doc.key));
                 manifest.files.remove(&doc.key);
+            } else {
+                progress.warn(format_args!("{}: skipped ({reason})", doc.path.display()));
             }
         };
         if meta.len() > MAX_FILE_BYTES {

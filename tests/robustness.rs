@@ -320,6 +320,33 @@ fn binary_empty_and_blank_files_warn_once_and_the_run_goes_on() {
     );
 }
 
+#[test]
+fn an_indexed_file_that_turns_binary_loses_its_passages_and_the_warning_says_so() {
+    let dir = docs(&[
+        ("a.txt", b"Die Einhornstra\xc3\x9fe wird gesperrt.\n"),
+        ("b.txt", b"Der Wendelstein ist ein Berg.\n"),
+    ]);
+    index(dir.path(), "docs", "idx");
+    assert_eq!(search(dir.path(), "idx", "Einhornstraße").0, 0);
+    fs::write(
+        dir.path().join("docs/a.txt"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    )
+    .unwrap();
+    let output = index(dir.path(), "docs", "idx");
+    let err = stderr(&output);
+    let lines = lines_naming(&err, "docs/a.txt");
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("skipped (binary")
+            && lines[0].contains("indexed from it before are dropped"),
+        "{err}"
+    );
+    assert!(err.contains("1 unchanged, 1 skipped"), "{err}");
+    assert_eq!(search(dir.path(), "idx", "Einhornstraße").0, 1);
+    assert_eq!(search(dir.path(), "idx", "Wendelstein").0, 0);
+}
+
 /// One line of `megabytes` MB: sentences of generated text with a unique word in the middle.
 fn single_line_file(megabytes: usize) -> TempDir {
     let mut line = german_text(7, megabytes * 1_000_000 / 2).replace('\n', " ");
