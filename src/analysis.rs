@@ -727,16 +727,17 @@ pub(crate) fn relevant_words(
 }
 
 /// The byte ranges of the words of `text` (as [`words`] gives them, in the same order) that
-/// `mark` accepts. Each distinct written word is judged once per `marks`, so `mark` must
-/// depend on nothing but the written word (its normalized form, its case, whether it is a
-/// hyphenated whole; see `a_written_word_is_always_the_same_word` in the tests). The words
-/// come from the thread's [`WordCache`]: the hits a re-ranked query shows are passages its
-/// re-ranker has just segmented, and the words of other hits are normalized once each.
-pub(crate) fn marked_words(
+/// `mark` marks, each with its mark. Each distinct written word is judged once per `marks`,
+/// so `mark` must depend on nothing but the written word (its normalized form, its case,
+/// whether it is a hyphenated whole; see `a_written_word_is_always_the_same_word` in the
+/// tests). The words come from the thread's [`WordCache`]: the hits a re-ranked query shows
+/// are passages its re-ranker has just segmented, and the words of other hits are normalized
+/// once each.
+pub(crate) fn marked_words<M: Copy>(
     text: &str,
-    marks: &mut WordVerdicts<bool>,
-    mut mark: impl FnMut(&Word) -> bool,
-) -> Vec<(usize, usize)> {
+    marks: &mut WordVerdicts<Option<M>>,
+    mut mark: impl FnMut(&Word) -> Option<M>,
+) -> Vec<(usize, usize, M)> {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.analyze(text);
@@ -745,13 +746,13 @@ pub(crate) fn marked_words(
         cache
             .words()
             .iter()
-            .filter(|&&(span, id)| {
-                *marks
+            .filter_map(|&(span, id)| {
+                let marked = *marks
                     .verdicts
                     .entry(id)
-                    .or_insert_with(|| mark(&cache.word(id, text, &span)))
+                    .or_insert_with(|| mark(&cache.word(id, text, &span)));
+                marked.map(|marked| (span.start, span.end, marked))
             })
-            .map(|(span, _)| (span.start, span.end))
             .collect()
     })
 }
@@ -1049,11 +1050,13 @@ mod tests {
     #[test]
     fn marked_words_are_the_words_a_judge_accepts_each_written_word_judged_once() {
         let text = "Die Behörde und die Behörden-Stelle: die Behörde prüft, die Behörde zahlt.";
-        let mark = |word: &Word| word.exact.starts_with("behörde") || word.is_hyphen_compound;
-        let expected: Vec<(usize, usize)> = words(text)
+        let mark = |word: &Word| {
+            (word.exact.starts_with("behörde") || word.is_hyphen_compound)
+                .then_some(word.is_hyphen_compound)
+        };
+        let expected: Vec<(usize, usize, bool)> = words(text)
             .iter()
-            .filter(|word| mark(word))
-            .map(|word| (word.start, word.end))
+            .filter_map(|word| mark(word).map(|marked| (word.start, word.end, marked)))
             .collect();
         assert_eq!(expected.len(), 5, "{expected:?}");
         let judged = std::cell::Cell::new(0);
@@ -1067,7 +1070,10 @@ mod tests {
         assert_eq!(judged.get(), 9);
         // A second text reuses what the first one's words were judged.
         let other = "Die Behörde zahlt.";
-        assert_eq!(marked_words(other, &mut marks, &mut counted), [(4, 12)]);
+        assert_eq!(
+            marked_words(other, &mut marks, &mut counted),
+            [(4, 12, false)]
+        );
         assert_eq!(judged.get(), 9);
     }
 
@@ -1172,10 +1178,10 @@ mod tests {
     #[test]
     fn marks_are_forgotten_when_the_word_cache_starts_afresh() {
         let mut marks = WordVerdicts::default();
-        let mark = |word: &Word| word.exact == "behörde";
+        let mark = |word: &Word| (word.exact == "behörde").then_some(());
         assert_eq!(
             marked_words("Die Behörde prüft.", &mut marks, mark),
-            [(4, 12)]
+            [(4, 12, ())]
         );
         WORD_CACHE.with(|cache| fill_to_the_limit(&mut cache.borrow_mut()));
         // Another caller starts the cache afresh: the entries' numbers name other words now.
@@ -1191,7 +1197,7 @@ mod tests {
         assert!(marked_words("Das Amt zahlt Geld.", &mut marks, mark).is_empty());
         assert_eq!(
             marked_words("Die Behörde prüft.", &mut marks, mark),
-            [(4, 12)]
+            [(4, 12, ())]
         );
     }
 
@@ -1497,12 +1503,15 @@ mod tests {
         ) {
             let mark = |w: &Word| {
                 let what = (&w.exact, w.capitalized, w.is_hyphen_compound, salt);
-                std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, what) % 3 == 0
+                let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, what);
+                (hash % 3 == 0).then_some(hash % 2)
             };
             let mut marks = WordVerdicts::default();
             for text in texts.iter().chain(texts.iter().rev()) {
-                let every: Vec<(usize, usize)> =
-                    words(text).iter().filter(|w| mark(w)).map(|w| (w.start, w.end)).collect();
+                let every: Vec<(usize, usize, u64)> = words(text)
+                    .iter()
+                    .filter_map(|w| mark(w).map(|marked| (w.start, w.end, marked)))
+                    .collect();
                 proptest::prop_assert_eq!(marked_words(text, &mut marks, mark), every);
             }
         }

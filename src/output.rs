@@ -198,7 +198,12 @@ fn write_human(
             write!(out, "  {}", s.paint(DIM_STYLE, &note))?;
         }
         writeln!(out)?;
-        let (start, end) = snippet_window(&hit.text, &hit.highlights, SNIPPET_BYTES);
+        let (start, end) = snippet_window(
+            &hit.text,
+            &hit.highlights,
+            hit.first_whole_match,
+            SNIPPET_BYTES,
+        );
         let mut body = String::new();
         if start > 0 {
             body.push_str("… ");
@@ -259,16 +264,29 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Byte range of `text` to show: all of it if short, else a window of about `max` bytes,
-/// cut at spaces, placed to hold as many highlights as possible.
-pub fn snippet_window(text: &str, highlights: &[(usize, usize)], max: usize) -> (usize, usize) {
+/// cut at spaces, placed to hold `key` (the first place where a query word itself stands, see
+/// [`Hit::first_whole_match`](crate::search::Hit::first_whole_match)) and as many highlights
+/// as possible.
+pub fn snippet_window(
+    text: &str,
+    highlights: &[(usize, usize)],
+    key: Option<(usize, usize)>,
+    max: usize,
+) -> (usize, usize) {
     if text.len() <= max {
         return (0, text.len());
     }
-    // Slide a window starting at each highlight (a little before it) and keep the fullest.
+    // Slide a window starting at each highlight (a little before it) and keep the fullest of
+    // those that hold the key, clear of the window's end, where the cut at a space falls.
     let lead = max / 6;
-    let mut best = (0, 0);
+    let holds_key =
+        |start: usize| key.is_none_or(|(from, to)| start <= from && to + lead <= start + max);
+    let mut best = (key.map_or(0, |(from, _)| from.saturating_sub(lead)), 0);
     for (i, &(from, _)) in highlights.iter().enumerate() {
         let start = from.saturating_sub(lead);
+        if !holds_key(start) {
+            continue;
+        }
         let count = highlights[i..]
             .iter()
             .take_while(|&&(_, to)| to <= start + max)
@@ -359,6 +377,7 @@ mod tests {
             line_end: 4,
             title: "Titel".into(),
             text: text.into(),
+            first_whole_match: highlights.first().copied(),
             highlights,
             corrections: Vec::new(),
         }
@@ -455,7 +474,7 @@ mod tests {
     fn snippet_centres_on_matches() {
         let text = format!("{} Treffer {}", "wort ".repeat(200), "wort ".repeat(200));
         let at = text.find("Treffer").unwrap();
-        let (start, end) = snippet_window(&text, &[(at, at + 7)], 100);
+        let (start, end) = snippet_window(&text, &[(at, at + 7)], None, 100);
         assert!(
             start < at && at + 7 <= end && end - start <= 100,
             "{start}..{end}"
@@ -464,9 +483,36 @@ mod tests {
     }
 
     #[test]
+    fn snippet_shows_the_query_word_itself_before_more_compound_parts() {
+        // "Haushaltsplan" once at the start; its parts three times near the end.
+        let text = format!(
+            "Der Haushaltsplan sieht Erträge vor. {}Der Haushalt und die Haushaltssatzung sind \
+             zu planen.",
+            "Die Ausgaben steigen. ".repeat(40)
+        );
+        let ranges = |words: &[&str]| -> Vec<(usize, usize)> {
+            let mut ranges: Vec<(usize, usize)> = words
+                .iter()
+                .map(|word| {
+                    let at = text.rfind(word).unwrap();
+                    (at, at + word.len())
+                })
+                .collect();
+            ranges.sort();
+            ranges
+        };
+        let highlights = ranges(&["Haushaltsplan", "Haushalt ", "Haushaltssatzung", "planen"]);
+        let key = highlights[0];
+        let (start, end) = snippet_window(&text, &highlights, None, 200);
+        assert!(start > key.1, "without a key the parts win: {start}..{end}");
+        let (start, end) = snippet_window(&text, &highlights, Some(key), 200);
+        assert!(start <= key.0 && key.1 <= end, "{start}..{end}");
+    }
+
+    #[test]
     fn snippet_respects_char_boundaries() {
         let text = "ä".repeat(1000);
-        let (start, end) = snippet_window(&text, &[(500, 502)], 101);
+        let (start, end) = snippet_window(&text, &[(500, 502)], None, 101);
         assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
     }
 

@@ -81,6 +81,10 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges in `text` of the words that matched, sorted and disjoint.
     pub highlights: Vec<(usize, usize)>,
+    /// The first of `highlights` where a query word itself stands, not only a compound part
+    /// of one: an excerpt of a long passage must show it ("Haushaltsplan" among "Haushalt",
+    /// "planen" and "Haushaltssatzung").
+    pub first_whole_match: Option<(usize, usize)>,
     /// Query words that the index does not know, with the words of this passage that were
     /// taken for them ("Kretschmar" → "Kretschmer").
     pub corrections: Vec<Correction>,
@@ -100,6 +104,8 @@ pub struct Correction {
 struct Highlighter {
     /// Looked up for every word of every hit shown: a fast hash, as the keys are the user's own.
     stems: FxHashSet<String>,
+    /// Stems of the parts of compound query words: their words are marked as parts.
+    part_stems: FxHashSet<String>,
     /// Stems of hyphenated query words: marked in a hyphenated word or a capitalised one, as
     /// the re-ranker counts them ("Spiel-Ende" marks "Spielende", not "spielende").
     wholes: FxHashSet<String>,
@@ -111,23 +117,30 @@ struct Highlighter {
     /// Phrases as (position offset, key) pairs; keys are stems, or exact forms with `exact_keys`.
     phrases: Vec<Vec<(usize, String)>>,
     exact_keys: bool,
-    /// Whether each distinct written word met in the hits so far is marked: without typos or
+    /// How each distinct written word met in the hits so far is marked: without typos or
     /// phrases, that depends on the word alone.
-    marks: WordVerdicts<bool>,
+    marks: WordVerdicts<Option<Mark>>,
+}
+
+/// How a highlighted word matched: as a query word itself (its exact form, stem or prefix, a
+/// stand-in for a typo, a word of a phrase), or only through a compound part, of the query
+/// word ("Haushalt" for "Haushaltsplan") or of its own ("Haushaltssatzung").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Part,
+    Whole,
 }
 
 impl Highlighter {
-    /// Byte ranges of the matched words in `text`, and the corrections seen there (a query
-    /// word the index does not know, and the word of the text that stood in for it).
-    fn ranges(
-        &mut self,
-        text: &str,
-        terms: &mut TermCache,
-    ) -> (Vec<(usize, usize)>, Vec<Correction>) {
+    /// Byte ranges of the matched words in `text` (see [`merged`]), and the corrections seen
+    /// there (a query word the index does not know, and the word of the text that stood in
+    /// for it).
+    fn ranges(&mut self, text: &str, terms: &mut TermCache) -> (Highlights, Vec<Correction>) {
         let stems: Vec<&str> = self
             .stems
             .iter()
             .chain(&self.wholes)
+            .chain(&self.part_stems)
             .map(String::as_str)
             .collect();
         if self.typos.is_empty() && self.phrases.is_empty() {
@@ -140,7 +153,7 @@ impl Highlighter {
             return (merged(marked), Vec::new());
         }
         let ws = words(text);
-        let mut marked = vec![false; ws.len()];
+        let mut marked: Vec<Option<Mark>> = vec![None; ws.len()];
         let mut corrections: Vec<Correction> = Vec::new();
         for (i, word) in ws.iter().enumerate() {
             let stem = self.stem(word, &stems, terms);
@@ -155,7 +168,7 @@ impl Highlighter {
                 if typo.stands_in(&word.exact, &stem)
                     || parts.iter().any(|part| typo.stands_in(part, part))
                 {
-                    marked[i] = true;
+                    marked[i] = Some(Mark::Whole);
                     let correction = Correction {
                         typed: typo.exact.clone(),
                         found: text[word.start..word.end].to_owned(),
@@ -165,16 +178,17 @@ impl Highlighter {
                     }
                 }
             }
-            marked[i] |= self.matches(word, &stem, &stems, terms);
+            if marked[i].is_none() {
+                marked[i] = self.matches(word, &stem, &stems, terms);
+            }
         }
         if !self.phrases.is_empty() {
             self.mark_phrases(&ws, &mut marked, terms);
         }
         let marked = ws
             .iter()
-            .zip(&marked)
-            .filter(|(_, m)| **m)
-            .map(|(w, _)| (w.start, w.end));
+            .zip(marked)
+            .filter_map(|(w, mark)| mark.map(|mark| (w.start, w.end, mark)));
         (merged(marked), corrections)
     }
 
@@ -189,22 +203,34 @@ impl Highlighter {
     }
 
     /// Whether `word` matches a query word, a part of one or a prefix, as the index matched
-    /// it; `stem` is its stem, or empty where it cannot be one of `stems`.
-    fn matches(&self, word: &Word, stem: &str, stems: &[&str], terms: &mut TermCache) -> bool {
-        self.exacts.contains(&word.exact)
-            || (!stem.is_empty() && self.stems.contains(stem))
+    /// it, and how; `stem` is its stem, or empty where it cannot be one of `stems`.
+    fn matches(
+        &self,
+        word: &Word,
+        stem: &str,
+        stems: &[&str],
+        terms: &mut TermCache,
+    ) -> Option<Mark> {
+        let stemmed = !stem.is_empty();
+        if self.exacts.contains(&word.exact)
+            || (stemmed && self.stems.contains(stem))
             || ((word.capitalized || word.is_hyphen_compound) && self.wholes.contains(stem))
             || self
                 .prefixes
                 .iter()
                 .any(|p| word.exact.starts_with(p.as_str()))
+        {
+            return Some(Mark::Whole);
+        }
+        let part = (stemmed && self.part_stems.contains(stem))
             || terms
                 .part_stems_among(word, stems)
                 .iter()
-                .any(|part| self.stems.contains(part))
+                .any(|part| self.stems.contains(part) || self.part_stems.contains(part));
+        part.then_some(Mark::Part)
     }
 
-    fn mark_phrases(&self, ws: &[Word], marked: &mut [bool], terms: &mut TermCache) {
+    fn mark_phrases(&self, ws: &[Word], marked: &mut [Option<Mark>], terms: &mut TermCache) {
         let phrase_stems: Vec<&str> = self
             .phrases
             .iter()
@@ -250,24 +276,33 @@ impl Highlighter {
                     })
                     .collect();
                 for j in found.into_iter().flatten() {
-                    marked[j] = true;
+                    marked[j] = Some(Mark::Whole);
                 }
             }
         }
     }
 }
 
+/// A hit's highlights (see [`Hit::highlights`]) and the first of them where a query word
+/// itself stands (see [`Hit::first_whole_match`]).
+type Highlights = (Vec<(usize, usize)>, Option<(usize, usize)>);
+
 /// The byte ranges of marked words, in text order, as highlights: the parts of a marked
 /// hyphenated word fall inside it.
-fn merged(marked: impl IntoIterator<Item = (usize, usize)>) -> Vec<(usize, usize)> {
+fn merged(marked: impl IntoIterator<Item = (usize, usize, Mark)>) -> Highlights {
     let mut ranges: Vec<(usize, usize)> = Vec::new();
-    for (start, end) in marked {
+    let mut first_whole = None;
+    for (start, end, mark) in marked {
         match ranges.last_mut() {
             Some(last) if start < last.1 => last.1 = last.1.max(end),
             _ => ranges.push((start, end)),
         }
+        if mark == Mark::Whole && first_whole.is_none() {
+            first_whole = Some(ranges.len() - 1);
+        }
     }
-    ranges
+    let first_whole = first_whole.map(|index| ranges[index]);
+    (ranges, first_whole)
 }
 
 /// A query word found nowhere in the index.
@@ -457,7 +492,7 @@ impl Builder<'_> {
                 }
                 self.has_parts = true;
                 if highlight {
-                    self.highlighter.stems.extend(parts.iter().cloned());
+                    self.highlighter.part_stems.extend(parts.iter().cloned());
                 }
                 if matches!(self.parts, Parts::Apart | Parts::Rare) {
                     for part in &parts {
@@ -1289,7 +1324,8 @@ pub fn search(
         .enumerate()
         .map(|(rank, (score, _, doc))| {
             let text = stored_text(&doc, fields.text).to_owned();
-            let (highlights, corrections) = plan.highlighter.ranges(&text, terms);
+            let ((highlights, first_whole_match), corrections) =
+                plan.highlighter.ranges(&text, terms);
             Hit {
                 rank: rank + 1,
                 score,
@@ -1299,6 +1335,7 @@ pub fn search(
                 line_end: stored_u64(&doc, fields.line_end),
                 title: stored_text(&doc, fields.title).to_owned(),
                 highlights,
+                first_whole_match,
                 corrections,
                 text,
             }

@@ -870,6 +870,33 @@ fn indexed_document(text: &str) -> TempDir {
     dir
 }
 
+/// A long passage is shown as an excerpt: around the query word itself, not around a cluster
+/// of its compound parts elsewhere in the passage.
+#[test]
+fn an_excerpt_shows_the_query_word_before_its_parts() {
+    let text = format!(
+        "Der Haushaltsplan f\u{fc}r das Jahr 2025 sieht Ertr\u{e4}ge von 48 Mio. Euro vor. {}Der \
+         Haushalt wurde beschlossen. Die Haushaltssatzung bedarf der Genehmigung, die \
+         Haushaltsf\u{fc}hrung ist vorl\u{e4}ufig, realistischer zu planen ist alles.\n",
+        "Die Personalaufwendungen steigen gegen\u{fc}ber dem Vorjahr. ".repeat(12)
+    );
+    let dir = indexed_document(&text);
+    let output = fundstelle(dir.path())
+        .args([
+            "search",
+            "--color",
+            "never",
+            "--index",
+            "akten.idx",
+            "Haushaltsplan",
+        ])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(output.stdout).unwrap();
+    assert!(shown.contains(" \u{2026}\n"), "an excerpt: {shown}");
+    assert!(shown.contains("Haushaltsplan"), "{shown}");
+}
+
 /// The same lines are one paragraph in Markdown, where a line break never ends one, and two
 /// in plain text, where a line this much shorter than the one before ended its paragraph.
 #[test]

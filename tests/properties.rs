@@ -923,7 +923,7 @@ proptest! {
                 highlights.push((w.start, w.end));
             }
         }
-        let (start, end) = snippet_window(&text, &highlights, max);
+        let (start, end) = snippet_window(&text, &highlights, highlights.first().copied(), max);
         prop_assert!(start <= end && end <= text.len());
         prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
     }
