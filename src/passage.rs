@@ -1314,10 +1314,12 @@ fn paragraphs(lines: &[Line], blocks: &[Block], markup: Markup) -> Vec<Paragraph
 fn is_letterhead(block: &[Line]) -> bool {
     (2..=MAX_TITLE_HEADINGS).contains(&block.len())
         && block.iter().all(|line| {
-            line.width < MIN_WRAP_WIDTH
-                && line.text.starts_with(char::is_uppercase)
-                && ends_unpunctuated(line.text)
-                && list_marker(line.text).is_none()
+            // Centred as `pdftotext -layout` leaves it, a letterhead is indented.
+            let text = line.text.trim_start();
+            text.chars().count() < MIN_WRAP_WIDTH
+                && text.starts_with(char::is_uppercase)
+                && ends_unpunctuated(text)
+                && list_marker(text).is_none()
         })
         // A line ending in a lowercase word was wrapped ("Satzung über die Erhebung von" /
         // "Gebühren für die Benutzung der" / "Stadtbibliothek").
@@ -2169,6 +2171,14 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
             "Gemeinde Oberhausen am See – Öffentliche Bekanntmachung – Sitzung des Gemeinderates"
         );
         assert_eq!(document.passages.len(), 4);
+        // Centred, as `pdftotext -layout` leaves it.
+        let centred = "                          Stadt Musterhausen\n\
+                       \x20                    Öffentliche Bekanntmachung\n\n\
+                       Am Donnerstag findet im Rathaus eine öffentliche Sitzung statt.\n";
+        assert_eq!(
+            split_document(centred).title,
+            "Stadt Musterhausen – Öffentliche Bekanntmachung"
+        );
         // Short lines that end in punctuation, or not at the top, are left to the fit rule.
         for text in [
             "Die Gemeinde teilt mit,\ndass das Freibad\ngeschlossen ist.\n",
