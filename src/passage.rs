@@ -234,6 +234,7 @@ fn split(text: &str, markup: Markup) -> SplitDocument {
         .take_while(|paragraph| paragraph.last_line() <= metadata_end)
         .count();
     let headings = title_headings(&paragraphs[metadata..]);
+    let headings = above_sections(&paragraphs[metadata..metadata + headings]);
     let title = paragraphs[metadata..metadata + headings]
         .iter()
         .map(|paragraph| without_heading_marks(&paragraph.text))
@@ -274,11 +275,30 @@ pub fn is_title_heading(text: &str, title: &str) -> bool {
 /// A heading's text without the marks of a Markdown heading ("## Einleitung"); the passage
 /// keeps them, the title shown with every hit does not.
 fn without_heading_marks(heading: &str) -> &str {
-    let marks = heading.len() - heading.trim_start_matches('#').len();
-    match heading[marks..].strip_prefix(char::is_whitespace) {
-        Some(rest) if (1..=6).contains(&marks) => rest.trim_start(),
-        _ => heading,
+    match markdown_heading_level(heading) {
+        Some(marks) => heading[marks..].trim_start(),
+        None => heading,
     }
+}
+
+/// The level of a Markdown heading ("## Einleitung": 2), `None` for any other text.
+fn markdown_heading_level(text: &str) -> Option<usize> {
+    let marks = text.len() - text.trim_start_matches('#').len();
+    ((1..=6).contains(&marks) && text[marks..].starts_with(char::is_whitespace)).then_some(marks)
+}
+
+/// How many of a document's leading `headings` its title keeps: a Markdown heading of a lower
+/// level than the first one's starts the first section ("# Satzung über die Hundesteuer" /
+/// "## § 1 Steuergegenstand"), which is no part of the title of every passage below it.
+fn above_sections(headings: &[Paragraph]) -> usize {
+    let mut top = None;
+    headings
+        .iter()
+        .take_while(|heading| match markdown_heading_level(&heading.text) {
+            Some(level) => level <= *top.get_or_insert(level),
+            None => true,
+        })
+        .count()
 }
 
 /// A non-blank source line.
@@ -2221,9 +2241,26 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
     }
 
     #[test]
+    fn a_section_heading_below_the_title_is_no_part_of_it() {
+        let text = "# Satzung über die Erhebung von Hundesteuer\n\n## § 1 Steuergegenstand\n\n\
+                    Gegenstand der Steuer ist das Halten von Hunden.\n\n## § 2 Steuersatz\n\n\
+                    Die Steuer beträgt 60 Euro.\n";
+        let document = split_markdown(text);
+        assert_eq!(document.title, "Satzung über die Erhebung von Hundesteuer");
+        assert_eq!(document.title_passages, 1);
+        // Headings of one level, and plain headings after a Markdown one, stay in the title.
+        let text = "# Gemeinde Oberhausen\n\n# Öffentliche Bekanntmachung\n\nSitzung am Montag\n\n\
+                    Am Montag tagt der Rat im Rathaus.\n";
+        assert_eq!(
+            split_markdown(text).title,
+            "Gemeinde Oberhausen – Öffentliche Bekanntmachung – Sitzung am Montag"
+        );
+    }
+
+    #[test]
     fn markdown_heading_marks_stay_out_of_the_title() {
-        let document = split_document("# Projektbericht\n\n## Einleitung\n\nDer Text.\n");
-        assert_eq!(document.title, "Projektbericht – Einleitung");
+        let document = split_document("# Projektbericht\n\n# Anlage 2\n\nDer Text.\n");
+        assert_eq!(document.title, "Projektbericht – Anlage 2");
         assert_eq!(document.passages[0].text, "# Projektbericht");
         assert_eq!(
             split_document("#1 Bericht\n\nDer Text.\n").title,
