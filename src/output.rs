@@ -15,7 +15,7 @@ const TITLE_CHARS: usize = 120;
 const MIN_TITLE_CHARS: usize = 30;
 
 /// Longest passage shown whole in human output; longer ones become a snippet around the
-/// densest cluster of matches.
+/// densest cluster of matches that shows a query word itself (see [`snippet_window`]).
 const SNIPPET_BYTES: usize = 480;
 /// Column at which human output wraps passage text: the terminal's width, but no wider than
 /// this (longer lines are hard to read) and no narrower than [`MIN_WRAP_COLUMNS`].
@@ -201,7 +201,7 @@ fn write_human(
         let (start, end) = snippet_window(
             &hit.text,
             &hit.highlights,
-            hit.first_whole_match,
+            &hit.whole_matches,
             SNIPPET_BYTES,
         );
         let mut body = String::new();
@@ -263,50 +263,56 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Byte range of `text` to show: all of it if short, else a window of about `max` bytes,
-/// cut at spaces, placed to hold `key` (the first place where a query word itself stands, see
-/// [`Hit::first_whole_match`](crate::search::Hit::first_whole_match)) and as many highlights
-/// as possible.
+/// Byte range of `text` to show: all of it if short, else a window of about `max` bytes, cut
+/// at spaces, that holds as many `highlights` as possible among the windows that hold one of
+/// `whole` (where a query word itself stands, see
+/// [`Hit::whole_matches`](crate::search::Hit::whole_matches)), if any does.
 pub fn snippet_window(
     text: &str,
     highlights: &[(usize, usize)],
-    key: Option<(usize, usize)>,
+    whole: &[(usize, usize)],
     max: usize,
 ) -> (usize, usize) {
     if text.len() <= max {
         return (0, text.len());
     }
-    // Slide a window starting at each highlight (a little before it) and keep the fullest of
-    // those that hold the key, clear of the window's end, where the cut at a space falls.
+    // A window starting a little before each highlight, judged as it will be cut. Passages
+    // are short (at most 2,000 bytes), so counting for each is cheap.
     let lead = max / 6;
-    let holds_key =
-        |start: usize| key.is_none_or(|(from, to)| start <= from && to + lead <= start + max);
-    let mut best = (key.map_or(0, |(from, _)| from.saturating_sub(lead)), 0);
-    for (i, &(from, _)) in highlights.iter().enumerate() {
-        let start = from.saturating_sub(lead);
-        if !holds_key(start) {
-            continue;
-        }
-        let count = highlights[i..]
-            .iter()
-            .take_while(|&&(_, to)| to <= start + max)
-            .count();
-        if count > best.1 {
-            best = (start, count);
+    let mut best: Option<((bool, usize), (usize, usize))> = None;
+    for &(from, _) in highlights {
+        let window = cut_window(text, from.saturating_sub(lead), max, lead);
+        let inside = |&&(from, to): &&(usize, usize)| window.0 <= from && to <= window.1;
+        let score = (
+            whole.iter().any(|range| inside(&range)),
+            highlights.iter().filter(inside).count(),
+        );
+        if best.is_none_or(|(best, _)| score > best) {
+            best = Some((score, window));
         }
     }
-    let mut start = best.0.min(text.len().saturating_sub(max));
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    // Start at a word: after the space before `start`.
-    if start > 0 {
-        start = text[..start].rfind(' ').map_or(0, |i| i + 1);
-    }
-    let mut end = (start + max).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    best.map_or_else(|| cut_window(text, 0, max, lead), |(_, window)| window)
+}
+
+/// The window of at most `max` bytes of `text` from about `start`: moved back to the start
+/// of a word if one starts at most `lead` bytes before `start` (else cut in the word: a run
+/// of dots or a URL may be long), and ended at the last space that fits.
+fn cut_window(text: &str, start: usize, max: usize, lead: usize) -> (usize, usize) {
+    let floor_boundary = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let mut start = floor_boundary(start.min(text.len().saturating_sub(max)));
+    let reach = floor_boundary(start.saturating_sub(lead));
+    start = match text[reach..start].rfind(' ') {
+        Some(space) => reach + space + 1,
+        None if reach == 0 => 0,
+        None if text[start..].starts_with(' ') => start + 1,
+        None => start,
+    };
+    let mut end = floor_boundary((start + max).min(text.len()));
     if end < text.len() {
         if let Some(space) = text[start..end].rfind(' ') {
             end = start + space;
@@ -377,7 +383,7 @@ mod tests {
             line_end: 4,
             title: "Titel".into(),
             text: text.into(),
-            first_whole_match: highlights.first().copied(),
+            whole_matches: highlights.clone(),
             highlights,
             corrections: Vec::new(),
         }
@@ -474,7 +480,7 @@ mod tests {
     fn snippet_centres_on_matches() {
         let text = format!("{} Treffer {}", "wort ".repeat(200), "wort ".repeat(200));
         let at = text.find("Treffer").unwrap();
-        let (start, end) = snippet_window(&text, &[(at, at + 7)], None, 100);
+        let (start, end) = snippet_window(&text, &[(at, at + 7)], &[], 100);
         assert!(
             start < at && at + 7 <= end && end - start <= 100,
             "{start}..{end}"
@@ -501,18 +507,60 @@ mod tests {
             ranges.sort();
             ranges
         };
-        let highlights = ranges(&["Haushaltsplan", "Haushalt ", "Haushaltssatzung", "planen"]);
+        let highlights = ranges(&["Haushaltsplan", "Haushalt", "Haushaltssatzung", "planen"]);
         let key = highlights[0];
-        let (start, end) = snippet_window(&text, &highlights, None, 200);
-        assert!(start > key.1, "without a key the parts win: {start}..{end}");
-        let (start, end) = snippet_window(&text, &highlights, Some(key), 200);
+        let (start, end) = snippet_window(&text, &highlights, &[], 200);
+        assert!(start > key.1, "all alike, the parts win: {start}..{end}");
+        let (start, end) = snippet_window(&text, &highlights, &[key], 200);
+        assert!(start <= key.0 && key.1 <= end, "{start}..{end}");
+    }
+
+    #[test]
+    fn snippet_prefers_the_cluster_of_query_words_to_the_first_one() {
+        let text = format!(
+            "Diese Satzung tritt in Kraft. {}Die Hundesteuer nach dieser Satzung: die Satzung \
+             regelt die Hundesteuer.",
+            "Die Ausgaben steigen. ".repeat(40)
+        );
+        let highlights: Vec<(usize, usize)> = text
+            .match_indices("Satzung")
+            .chain(text.match_indices("Hundesteuer"))
+            .map(|(at, word)| (at, at + word.len()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let (start, end) = snippet_window(&text, &highlights, &highlights, 200);
+        let last = highlights.last().unwrap();
+        assert!(start > highlights[0].1 && last.1 <= end, "{start}..{end}");
+    }
+
+    #[test]
+    fn snippet_holds_a_query_word_after_words_joined_by_no_break_spaces() {
+        let text = format!("{}Treffer {}", "wort\u{a0}".repeat(300), "wort ".repeat(50));
+        let at = text.find("Treffer").unwrap();
+        let key = (at, at + "Treffer".len());
+        let (start, end) = snippet_window(&text, &[key], &[key], 480);
+        assert!(start <= key.0 && key.1 <= end, "{start}..{end}");
+    }
+
+    #[test]
+    fn snippet_holds_a_query_word_after_a_run_without_spaces() {
+        // Form dots, then the word: the window must not slide back to the passage's start.
+        let text = format!(
+            "Name {} Unterschrift {}",
+            ".".repeat(900),
+            "wort ".repeat(100)
+        );
+        let at = text.find("Unterschrift").unwrap();
+        let key = (at, at + "Unterschrift".len());
+        let (start, end) = snippet_window(&text, &[key], &[key], 480);
         assert!(start <= key.0 && key.1 <= end, "{start}..{end}");
     }
 
     #[test]
     fn snippet_respects_char_boundaries() {
         let text = "ä".repeat(1000);
-        let (start, end) = snippet_window(&text, &[(500, 502)], None, 101);
+        let (start, end) = snippet_window(&text, &[(500, 502)], &[], 101);
         assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
     }
 

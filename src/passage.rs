@@ -669,10 +669,13 @@ fn block_wrap(block: &[Line]) -> Wrap {
 
 /// The wrap context inside every block: its own ([`block_wrap`]), with one exception. A block
 /// of two lines whose first ends a sentence has a single line break, too little evidence to
-/// take that line as wrapped; it takes the wrap of the nearest hard-wrapped block before or
-/// after it, if that width is plausible ([`MIN_WRAP_WIDTH`]..=[`MAX_WRAP_WIDTH`]) and the
-/// block's lines fit it. A paragraph of two lines in wrapped text ("… den Haushalt beraten." /
-/// "Die Beratungen werden …") is then joined where its first line is full; two one-line
+/// take that line as wrapped (a block needs two to count as hard-wrapped); it takes the wrap
+/// of the nearest hard-wrapped block before or after it (the other one if the nearer does
+/// not fit) whose width is plausible ([`MIN_WRAP_WIDTH`]..=[`MAX_WRAP_WIDTH`]) and about as
+/// wide as its lines: the widest line of ragged-right text falls short of the wrap column
+/// by up to a word, so the block's own lines may be a tenth wider, and then their width is
+/// the one lent. A paragraph of two lines in wrapped text ("… den Haushalt beraten." / "Die
+/// Beratungen werden …") is then joined where its first line is full; two one-line
 /// paragraphs stay apart unless the first happens to be as wide as the text around it is
 /// wrapped. (A first line that stops mid-sentence is judged by the block's own width, as
 /// before.)
@@ -689,7 +692,7 @@ fn block_wraps(lines: &[Line], blocks: &[Block]) -> Vec<Wrap> {
         .zip(&own)
         .enumerate()
         .map(|(index, (block, &wrap))| {
-            if block.lines.len() != 2 || wrap.corroborated {
+            if block.lines.len() != 2 {
                 return wrap;
             }
             let (first, second) = (&lines[block.lines.start], &lines[block.lines.start + 1]);
@@ -698,17 +701,20 @@ fn block_wraps(lines: &[Line], blocks: &[Block]) -> Vec<Wrap> {
             if !after_a_word || !ends_sentence_before(first.text, second.text) {
                 return wrap;
             }
-            let candidates = [nearest_before[index], nearest_after[index]];
-            let mut lenders: Vec<usize> = candidates.into_iter().flatten().collect();
-            lenders.sort_by_key(|&lender| lender.abs_diff(index));
+            let mut lenders = [nearest_before[index], nearest_after[index]];
+            lenders.sort_by_key(|lender| lender.map(|lender| lender.abs_diff(index)));
             lenders
                 .into_iter()
+                .flatten()
                 .map(|lender| own[lender])
                 .find(|lender| {
                     (MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&lender.width)
-                        && wrap.width <= lender.width
+                        && wrap.width <= lender.width + lender.width / NEAR_FULL_DIVISOR
                 })
-                .unwrap_or(wrap)
+                .map_or(wrap, |lender| Wrap {
+                    width: lender.width.max(wrap.width),
+                    corroborated: true,
+                })
         })
         .collect()
 }
@@ -1961,6 +1967,19 @@ Wahlbezirk ............................................................
 ";
         let starts: Vec<u32> = passages(text).iter().map(|p| p.0).collect();
         assert_eq!(starts, [1, 4, 8, 9, 11, 12]);
+        // Ragged right, wrapped at 68: the wrapped paragraph's widest line is 63, the
+        // two-line paragraph's first 65, and "Die" would not have fit after it.
+        let text = "\
+Der Gemeinderat hat in seiner Sitzung am Montag den Etat beraten.
+Die Beratungen werden im Oktober fortgesetzt.
+
+Zu TOP 4: Frau Schäfer beklagte den Zustand des Radwegs nach
+Unterbach. Die Verwaltung sagte eine Prüfung bis zur nächsten
+Sitzung zu und wird darüber im Ausschuss für Umwelt und Technik
+berichten, sobald die Ergebnisse vorliegen.
+";
+        let starts: Vec<u32> = passages(text).iter().map(|p| p.0).collect();
+        assert_eq!(starts, [1, 4]);
     }
 
     #[test]
@@ -2259,9 +2278,9 @@ Ein Expertenforum soll Fragen der künstlichen Intelligenz erörtern und Anwendu
 
     #[test]
     fn markdown_heading_marks_stay_out_of_the_title() {
-        let document = split_document("# Projektbericht\n\n# Anlage 2\n\nDer Text.\n");
+        let document = split_document("## Projektbericht\n\n## Anlage 2\n\nDer Text.\n");
         assert_eq!(document.title, "Projektbericht – Anlage 2");
-        assert_eq!(document.passages[0].text, "# Projektbericht");
+        assert_eq!(document.passages[0].text, "## Projektbericht");
         assert_eq!(
             split_document("#1 Bericht\n\nDer Text.\n").title,
             "#1 Bericht"

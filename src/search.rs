@@ -81,10 +81,10 @@ pub struct Hit {
     pub text: String,
     /// Byte ranges in `text` of the words that matched, sorted and disjoint.
     pub highlights: Vec<(usize, usize)>,
-    /// The first of `highlights` where a query word itself stands, not only a compound part
-    /// of one: an excerpt of a long passage must show it ("Haushaltsplan" among "Haushalt",
-    /// "planen" and "Haushaltssatzung").
-    pub first_whole_match: Option<(usize, usize)>,
+    /// Those of `highlights` where a query word itself stands, not only a compound part of
+    /// one: an excerpt of a long passage shows one of them ("Haushaltsplan", not a cluster of
+    /// "Haushalt", "planen" and "Haushaltssatzung").
+    pub whole_matches: Vec<(usize, usize)>,
     /// Query words that the index does not know, with the words of this passage that were
     /// taken for them ("Kretschmar" → "Kretschmer").
     pub corrections: Vec<Correction>,
@@ -283,26 +283,32 @@ impl Highlighter {
     }
 }
 
-/// A hit's highlights (see [`Hit::highlights`]) and the first of them where a query word
-/// itself stands (see [`Hit::first_whole_match`]).
-type Highlights = (Vec<(usize, usize)>, Option<(usize, usize)>);
+/// A hit's highlights and those of them where a query word itself stands (see
+/// [`Hit::highlights`] and [`Hit::whole_matches`]).
+type Highlights = (Vec<(usize, usize)>, Vec<(usize, usize)>);
 
 /// The byte ranges of marked words, in text order, as highlights: the parts of a marked
-/// hyphenated word fall inside it.
+/// hyphenated word fall inside it, and the whole holds a whole match if any of them is one.
 fn merged(marked: impl IntoIterator<Item = (usize, usize, Mark)>) -> Highlights {
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut first_whole = None;
+    let mut ranges: Vec<(usize, usize, Mark)> = Vec::new();
     for (start, end, mark) in marked {
         match ranges.last_mut() {
-            Some(last) if start < last.1 => last.1 = last.1.max(end),
-            _ => ranges.push((start, end)),
-        }
-        if mark == Mark::Whole && first_whole.is_none() {
-            first_whole = Some(ranges.len() - 1);
+            Some(last) if start < last.1 => {
+                last.1 = last.1.max(end);
+                if mark == Mark::Whole {
+                    last.2 = Mark::Whole;
+                }
+            }
+            _ => ranges.push((start, end, mark)),
         }
     }
-    let first_whole = first_whole.map(|index| ranges[index]);
-    (ranges, first_whole)
+    let whole = ranges
+        .iter()
+        .filter(|range| range.2 == Mark::Whole)
+        .map(|&(start, end, _)| (start, end))
+        .collect();
+    let all = ranges.iter().map(|&(start, end, _)| (start, end)).collect();
+    (all, whole)
 }
 
 /// A query word found nowhere in the index.
@@ -1324,8 +1330,7 @@ pub fn search(
         .enumerate()
         .map(|(rank, (score, _, doc))| {
             let text = stored_text(&doc, fields.text).to_owned();
-            let ((highlights, first_whole_match), corrections) =
-                plan.highlighter.ranges(&text, terms);
+            let ((highlights, whole_matches), corrections) = plan.highlighter.ranges(&text, terms);
             Hit {
                 rank: rank + 1,
                 score,
@@ -1335,7 +1340,7 @@ pub fn search(
                 line_end: stored_u64(&doc, fields.line_end),
                 title: stored_text(&doc, fields.title).to_owned(),
                 highlights,
-                first_whole_match,
+                whole_matches,
                 corrections,
                 text,
             }

@@ -923,9 +923,18 @@ proptest! {
                 highlights.push((w.start, w.end));
             }
         }
-        let (start, end) = snippet_window(&text, &highlights, highlights.first().copied(), max);
+        let whole: Vec<(usize, usize)> = highlights.iter().copied().skip(1).step_by(2).collect();
+        let (start, end) = snippet_window(&text, &highlights, &whole, max);
         prop_assert!(start <= end && end <= text.len());
         prop_assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        // Where no run between spaces is long, the window holds a query word itself.
+        let short_runs = text.split(' ').all(|run| 3 * run.len() < max);
+        if short_runs && !whole.is_empty() {
+            prop_assert!(
+                whole.iter().any(|&(from, to)| start <= from && to <= end),
+                "{:?} not in {}..{}", whole, start, end
+            );
+        }
     }
 }
 
