@@ -535,26 +535,28 @@ mod tests {
     }
 
     #[test]
-    fn snippet_holds_a_query_word_after_words_joined_by_no_break_spaces() {
-        let text = format!("{}Treffer {}", "wort\u{a0}".repeat(300), "wort ".repeat(50));
-        let at = text.find("Treffer").unwrap();
-        let key = (at, at + "Treffer".len());
-        let (start, end) = snippet_window(&text, &[key], &[key], 480);
-        assert!(start <= key.0 && key.1 <= end, "{start}..{end}");
-    }
-
-    #[test]
-    fn snippet_holds_a_query_word_after_a_run_without_spaces() {
-        // Form dots, then the word: the window must not slide back to the passage's start.
-        let text = format!(
-            "Name {} Unterschrift {}",
-            ".".repeat(900),
-            "wort ".repeat(100)
-        );
-        let at = text.find("Unterschrift").unwrap();
-        let key = (at, at + "Unterschrift".len());
-        let (start, end) = snippet_window(&text, &[key], &[key], 480);
-        assert!(start <= key.0 && key.1 <= end, "{start}..{end}");
+    fn snippet_holds_a_query_word_after_a_long_run_without_spaces() {
+        // Words joined by no-break spaces, form dots: the window must not slide back to the
+        // passage's start, away from the word.
+        for (text, word) in [
+            (
+                format!("{}Treffer {}", "wort\u{a0}".repeat(300), "wort ".repeat(50)),
+                "Treffer",
+            ),
+            (
+                format!(
+                    "Name {} Unterschrift {}",
+                    ".".repeat(900),
+                    "wort ".repeat(100)
+                ),
+                "Unterschrift",
+            ),
+        ] {
+            let at = text.find(word).unwrap();
+            let key = (at, at + word.len());
+            let (start, end) = snippet_window(&text, &[key], &[key], 480);
+            assert!(start <= key.0 && key.1 <= end, "{word}: {start}..{end}");
+        }
     }
 
     #[test]
