@@ -234,7 +234,6 @@ fn split(text: &str, markup: Markup) -> SplitDocument {
         .take_while(|paragraph| paragraph.last_line() <= metadata_end)
         .count();
     let headings = title_headings(&paragraphs[metadata..]);
-    let headings = above_sections(&paragraphs[metadata..metadata + headings]);
     let title = paragraphs[metadata..metadata + headings]
         .iter()
         .map(|paragraph| without_heading_marks(&paragraph.text))
@@ -1363,8 +1362,9 @@ fn ends_unpunctuated(text: &str) -> bool {
 }
 
 /// How many leading paragraphs form the document's title: its leading headings (at most
-/// [`MAX_TITLE_HEADINGS`]), provided some other paragraph follows them. A document made only
-/// of short lines has no headings to speak of.
+/// [`MAX_TITLE_HEADINGS`], and none of a section below them, see [`above_sections`]),
+/// provided some other paragraph follows them. A document made only of short lines has no
+/// headings to speak of.
 fn title_headings(paragraphs: &[Paragraph]) -> usize {
     // A document's first line may be a long official title ("Gesetz zu dem Abkommen vom …
     // zwischen … über …": one law in eight has more than 200 characters there).
@@ -1383,7 +1383,7 @@ fn title_headings(paragraphs: &[Paragraph]) -> usize {
     if headings == paragraphs.len() {
         return 0;
     }
-    headings.min(MAX_TITLE_HEADINGS)
+    above_sections(&paragraphs[..headings.min(MAX_TITLE_HEADINGS)])
 }
 
 /// Byte ranges of `text` (trimmed, single-spaced) of at most `max_bytes` each, packing whole
