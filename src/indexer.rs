@@ -920,15 +920,18 @@ pub fn run(config: &IndexConfig) -> Result<Summary> {
         // longer its text. The warning says so, as they vanish from the searches.
         let mut skip = |reason: &dyn std::fmt::Display| {
             summary.skipped += 1;
+            let dropped = if known {
+                "; the passages indexed from it before are dropped"
+            } else {
+                ""
+            };
+            progress.warn(format_args!(
+                "{}: skipped ({reason}){dropped}",
+                doc.path.display()
+            ));
             if known {
-                progress.warn(format_args!(
-                    "{}: skipped ({reason}); the passages indexed from it before are dropped",
-                    doc.path.display()
-                ));
                 writer.delete_term(Term::from_field_text(fields.path, &doc.key));
                 manifest.files.remove(&doc.key);
-            } else {
-                progress.warn(format_args!("{}: skipped ({reason})", doc.path.display()));
             }
         };
         if meta.len() > MAX_FILE_BYTES {
